@@ -1,0 +1,1 @@
+"""Accounts: staff users, roles, invites, login and the permission gate."""
