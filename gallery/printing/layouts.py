@@ -220,8 +220,12 @@ def dump_layout(layout: Layout) -> str:
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
-def validate_layout(layout: Layout) -> Layout:
-    """Return ``layout`` if it is printable: sane sizes, cells on the page, no overlaps."""
+def validate_layout(layout: Layout, *, tolerance: float = EPS) -> Layout:
+    """Return ``layout`` if it is printable: sane sizes, cells on the page, no overlaps.
+
+    ``tolerance`` (mm) is how far cells may overlap or stick out before that is an error;
+    imported templates get a little more because their numbers are rounded to 0.1 pt.
+    """
     if not layout.id or set(layout.id) - _ID_CHARS or layout.id[0] in "-_." or len(layout.id) > 100:
         raise ValueError(f"id: use lowercase letters, digits, '-', '_' or '.', got {layout.id!r}")
     w, h, r = layout.label_width, layout.label_height, layout.corner_radius
@@ -241,15 +245,18 @@ def validate_layout(layout: Layout) -> Layout:
             layout.page_width, layout.page_height
         )
     for cell in layout.cells():
-        if not cell.box.inside(area):
+        if not cell.box.inside(area, tolerance):
             where = "page" if layout.mode is not Mode.PRINT_AND_CUT else "area inside the marks"
             raise ValueError(f"label {cell.index + 1} at {_box(cell.box)} is outside the {where}")
     for i, grid in enumerate(layout.grids):
         # Within one grid, neighbours only collide if the pitch is smaller than the label.
-        if (grid.columns > 1 and grid.dx < w - EPS) or (grid.rows > 1 and grid.dy < h - EPS):
+        tight = (grid.columns > 1 and grid.dx < w - tolerance) or (
+            grid.rows > 1 and grid.dy < h - tolerance
+        )
+        if tight:
             raise ValueError(f"grid[{i}]: the pitch is smaller than the label, labels overlap")
     if len(layout.grids) > 1:
-        _check_cross_grid(layout)
+        _check_cross_grid(layout, tolerance)
     if layout.mode is Mode.LABELS and layout.defaults.bleed_mm > layout.max_bleed + EPS:
         raise ValueError(
             f"defaults.bleed_mm: {layout.defaults.bleed_mm} would print onto neighbouring "
@@ -258,7 +265,7 @@ def validate_layout(layout: Layout) -> Layout:
     return layout
 
 
-def _check_cross_grid(layout: Layout) -> None:
+def _check_cross_grid(layout: Layout, tolerance: float) -> None:
     """Reject cells of different grids that overlap (circles by distance, others by box)."""
     start, groups = 0, []
     for grid in layout.grids:
@@ -268,11 +275,13 @@ def _check_cross_grid(layout: Layout) -> None:
         for other in groups[i + 1 :]:
             for a in group:
                 for b in other:
-                    if not a.box.overlaps(b.box):
+                    if not a.box.overlaps(b.box, tolerance):
                         continue
                     if layout.shape is Shape.CIRCLE:
                         (ax, ay), (bx, by) = a.box.center, b.box.center
-                        if ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5 >= layout.label_width - EPS:
+                        if (
+                            (ax - bx) ** 2 + (ay - by) ** 2
+                        ) ** 0.5 >= layout.label_width - tolerance:
                             continue
                     raise ValueError(f"labels {a.index + 1} and {b.index + 1} overlap")
 

@@ -115,10 +115,12 @@ def bleed_boxes(layout: Layout, bleed: float) -> list[Box]:
     rows = (np.minimum(bt[:, None], bt[None, :]) - np.maximum(y[:, None], y[None, :])) > 1e-6
     cols = (np.minimum(r[:, None], r[None, :]) - np.maximum(x[:, None], x[None, :])) > 1e-6
     inf = np.inf
+    slack = min(0.5, layout.label_width / 2, layout.label_height / 2)
 
     def room(dist: np.ndarray, mask: np.ndarray, edge: np.ndarray) -> np.ndarray:
         """Half the distance to the nearest neighbour on one side, or the page margin."""
-        dist = np.where(mask & (dist >= -1e-6), dist / 2, inf)
+        # Slightly overlapping neighbours (rounded template numbers) still block the bleed.
+        dist = np.where(mask & (dist >= -slack), dist / 2, inf)
         return np.minimum(dist.min(axis=1), edge).clip(min=0.0)
 
     left = room(x[:, None] - r[None, :], rows, x)
