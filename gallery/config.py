@@ -1,0 +1,79 @@
+"""Settings: class defaults, then `instance/config.py`, then `GALLERY_*` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import ClassVar
+
+from flask import Flask
+
+
+class Defaults:
+    """Defaults that suit a single machine with SQLite and a local upload folder."""
+
+    # Filled in by ``load_config`` when not set: SQLite in the instance folder.
+    DATABASE_URL: str | None = None
+    UPLOAD_DIR = "uploads"
+    SECRET_KEY: str | None = None
+
+    # Request and image limits an operator can tune.
+    MAX_CONTENT_LENGTH = 120 * 1024 * 1024
+    MAX_IMAGE_BYTES = 30 * 1024 * 1024
+    MAX_IMAGE_PIXELS = 40_000_000
+    MIN_IMAGE_SIDE = 300
+    MAX_IMAGES_PER_ENTRY = 10
+    PRINT_DPI = 300
+
+    # Spam protection: a form sent faster than this is refused; one older than MAX is stale.
+    SUBMIT_MIN_SECONDS = 4
+    SUBMIT_MAX_SECONDS = 24 * 3600
+    SUBMIT_RATE_LIMIT = "10 per hour"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Uploads that never became an entry (a refused form kept the good images) live this long.
+    PENDING_UPLOAD_SECONDS = 24 * 3600
+
+    LANGUAGES = ("en", "ru")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None
+
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
+
+
+def load_config(app: Flask, test_config: dict | None = None) -> None:
+    """Layer defaults, the instance file and ``GALLERY_*`` variables, then derive the rest."""
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("GALLERY")
+    else:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret(instance)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'gallery.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    upload_dir = Path(app.config["UPLOAD_DIR"])
+    if not upload_dir.is_absolute():
+        upload_dir = Path(app.root_path).parent / upload_dir
+    app.config["UPLOAD_DIR"] = str(upload_dir)
+
+
+def _development_secret(instance: Path) -> str:
+    """Create a random key once in the instance folder so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Curation: gallery, votes, decisions, ranking."""

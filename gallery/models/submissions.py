@@ -1,0 +1,124 @@
+"""Entries (one artist's submission) and works (one image each)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gallery.extensions import db
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC (stored naive-free)."""
+    return datetime.now(UTC)
+
+
+class Licence(enum.StrEnum):
+    """How the campaign may use a work beyond the consents asked separately."""
+
+    CAMPAIGN = "campaign"
+    CC_BY = "cc-by-4.0"
+    CC_BY_NC = "cc-by-nc-4.0"
+    CC_BY_SA = "cc-by-sa-4.0"
+    CC0 = "cc0-1.0"
+
+
+class WorkStatus(enum.StrEnum):
+    """Where a work stands in curation."""
+
+    NEW = "new"
+    SHORTLISTED = "shortlisted"
+    SELECTED = "selected"
+    PUBLISHED = "published"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class Entry(db.Model):
+    """One artist's submission: credit, consents and licence shared by its works."""
+
+    __tablename__ = "entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Empty credit means the artist asked to stay anonymous.
+    credit: Mapped[str] = mapped_column(String(120), default="")
+    credit_url: Mapped[str] = mapped_column(String(500), default="")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    wants_contact: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    consent_publish: Mapped[bool] = mapped_column(default=False)
+    consent_print: Mapped[bool] = mapped_column(default=False)
+    consent_social: Mapped[bool] = mapped_column(default=False)
+    licence: Mapped[Licence] = mapped_column(
+        db.Enum(
+            Licence, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
+    )
+    # sha256 of the claim token; the token itself is shown once and never stored.
+    claim_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    works: Mapped[list[Work]] = relationship(
+        back_populates="entry", order_by="Work.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_anonymous(self) -> bool:
+        """Tell whether the artist chose not to be named."""
+        return not self.credit
+
+
+class Work(db.Model):
+    """One image of an entry, with what the intake measured about it."""
+
+    __tablename__ = "works"
+    __table_args__ = (
+        Index("ix_works_status_created", "status", "created_at"),
+        Index("ix_works_content_sha256", "content_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[WorkStatus] = mapped_column(
+        db.Enum(
+            WorkStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        ),
+        default=WorkStatus.NEW,
+    )
+    # Random file token: the master is files/<token>.<ext>, derivatives files/<token>-w<N>.webp.
+    file_token: Mapped[str] = mapped_column(String(40), unique=True)
+    master_ext: Mapped[str] = mapped_column(String(4))
+    derivative_widths: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int]
+    height: Mapped[int]
+    has_alpha: Mapped[bool] = mapped_column(default=False)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    # 64-bit perceptual hash as 16 hex digits (portable across SQLite and PostgreSQL).
+    phash: Mapped[str] = mapped_column(String(16))
+
+    entry: Mapped[Entry] = relationship(back_populates="works")
+
+    @property
+    def master_key(self) -> str:
+        """Return the storage key of the normalised master."""
+        return f"files/{self.file_token}.{self.master_ext}"
+
+    @property
+    def widths(self) -> list[int]:
+        """Return the widths of the stored WebP derivatives, smallest first."""
+        return [int(w) for w in self.derivative_widths.split(",") if w]
+
+    def derivative_key(self, width: int) -> str:
+        """Return the storage key of the WebP derivative of ``width`` pixels."""
+        return f"files/{self.file_token}-w{width}.webp"
+
+    def file_keys(self) -> list[str]:
+        """Return every storage key that belongs to this work."""
+        return [self.master_key, *(self.derivative_key(w) for w in self.widths)]

@@ -1,0 +1,1 @@
+"""Public pages: the home page, the language switch."""

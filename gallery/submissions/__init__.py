@@ -1,0 +1,1 @@
+"""The artist's side: the submission form, the intake of images and the claim link."""

@@ -1,0 +1,102 @@
+"""The artist's private claim link: follow the entry, edit it, withdraw or delete it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from gallery.extensions import db
+from gallery.intake import print_width_mm
+from gallery.models import Entry
+from gallery.serving import send_stored
+from gallery.submissions.forms import ClaimEditForm, ConfirmForm
+from gallery.submissions.operations import (
+    delete_entry,
+    find_entry_by_claim,
+    update_credit,
+    withdraw_entry,
+)
+from gallery.submissions.status import artist_status
+from gallery.submissions.views import credit_from_form
+
+bp = Blueprint("claim", __name__, url_prefix="/claim")
+
+
+def _load(token: str) -> Entry:
+    """Return the entry behind the claim token or 404."""
+    entry = find_entry_by_claim(token)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _private(html: str, code: int = 200):
+    """A claim page must not be cached anywhere: its address is the key."""
+    return html, code, {"Cache-Control": "no-store"}
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+def show(token: str):
+    """Show the entry's status and let the artist edit credit, consents and titles."""
+    entry = _load(token)
+    form = ClaimEditForm(obj=entry)
+    if not form.is_submitted():
+        form.anonymous.data = entry.is_anonymous
+        form.licence.data = entry.licence.value
+        while len(form.titles) < len(entry.works):
+            form.titles.append_entry(entry.works[len(form.titles)].title)
+    if form.validate_on_submit():
+        update_credit(entry, credit=credit_from_form(form), titles=[f.data for f in form.titles])
+        db.session.commit()
+        flash(_("Your changes are saved."), "success")
+        return redirect(url_for("claim.show", token=token), code=303)
+    code = 422 if form.is_submitted() else 200
+    return _private(
+        render_template(
+            "submissions/claim.html",
+            entry=entry,
+            token=token,
+            form=form,
+            confirm=ConfirmForm(),
+            status=artist_status,
+            print_width_mm=print_width_mm,
+        ),
+        code,
+    )
+
+
+@bp.post("/<token>/withdraw")
+def withdraw(token: str):
+    """Withdraw every work of the entry from curation, the site and print."""
+    entry = _load(token)
+    form = ConfirmForm()
+    if not form.validate_on_submit() or not form.confirm.data:
+        flash(_("Please tick “Yes, I am sure” to withdraw."), "error")
+        return redirect(url_for("claim.show", token=token), code=303)
+    withdraw_entry(entry)
+    db.session.commit()
+    flash(_("Your entry is withdrawn. It will not be published or printed."), "success")
+    return redirect(url_for("claim.show", token=token), code=303)
+
+
+@bp.post("/<token>/delete")
+def delete(token: str):
+    """Delete the entry, its works and their files for good."""
+    entry = _load(token)
+    form = ConfirmForm()
+    if not form.validate_on_submit() or not form.confirm.data:
+        flash(_("Please tick “Yes, I am sure” to delete."), "error")
+        return redirect(url_for("claim.show", token=token), code=303)
+    delete_entry(entry)
+    db.session.commit()
+    return _private(render_template("submissions/deleted.html"))
+
+
+@bp.route("/<token>/works/<int:work_id>/<int:width>.webp")
+def image(token: str, work_id: int, width: int):
+    """Serve a preview of one of the entry's own works to the artist."""
+    entry = _load(token)
+    work = next((w for w in entry.works if w.id == work_id), None)
+    if work is None or width not in work.widths:
+        abort(404)
+    return send_stored(work.derivative_key(width))

@@ -1,0 +1,117 @@
+"""From uploaded bytes to stored files: run the intake, write master and derivatives.
+
+Images that pass are written at once under random names. If the rest of the form is refused,
+the artist gets them back as signed "kept" tokens so nothing has to be uploaded twice; files
+that never become part of an entry are removed by ``storage sweep`` after a grace period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from gallery.files import get_storage
+from gallery.intake import IntakeError, Limits, ProcessedImage, process_image
+from gallery.storage import new_token
+
+_PENDING_SALT = "pending-upload"
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An image that passed the intake and whose files are written."""
+
+    file_token: str
+    master_ext: str
+    widths: tuple[int, ...]
+    width: int
+    height: int
+    has_alpha: bool
+    content_sha256: str
+    phash: str
+
+    @property
+    def master_key(self) -> str:
+        """Return the storage key of the master."""
+        return f"files/{self.file_token}.{self.master_ext}"
+
+    def derivative_key(self, width: int) -> str:
+        """Return the storage key of one WebP derivative."""
+        return f"files/{self.file_token}-w{width}.webp"
+
+    def file_keys(self) -> list[str]:
+        """Return every key written for this image."""
+        return [self.master_key, *(self.derivative_key(w) for w in self.widths)]
+
+
+def intake_limits() -> Limits:
+    """Return the operator's intake limits."""
+    cfg = current_app.config
+    return Limits(
+        max_pixels=cfg["MAX_IMAGE_PIXELS"],
+        min_side=cfg["MIN_IMAGE_SIDE"],
+        max_bytes=cfg["MAX_IMAGE_BYTES"],
+    )
+
+
+def store_upload(data: bytes) -> StoredImage:
+    """Run ``data`` through the intake and write its files; raise ``IntakeError`` if refused."""
+    processed = process_image(data, limits=intake_limits())
+    return _write(processed)
+
+
+def _write(processed: ProcessedImage) -> StoredImage:
+    """Write master and derivatives under a fresh random token."""
+    storage = get_storage()
+    stored = StoredImage(
+        file_token=new_token(),
+        master_ext=processed.master_ext,
+        widths=tuple(sorted(processed.derivatives)),
+        width=processed.width,
+        height=processed.height,
+        has_alpha=processed.has_alpha,
+        content_sha256=processed.content_sha256,
+        phash=f"{processed.phash:016x}",
+    )
+    written: list[str] = []
+    try:
+        storage.write(stored.master_key, processed.master)
+        written.append(stored.master_key)
+        for width, data in processed.derivatives.items():
+            storage.write(stored.derivative_key(width), data)
+            written.append(stored.derivative_key(width))
+    except BaseException:
+        for key in written:
+            storage.delete(key)
+        raise
+    return stored
+
+
+def _pending_serializer() -> URLSafeTimedSerializer:
+    """Return the signer for kept-image tokens."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_PENDING_SALT)
+
+
+def pending_token(image: StoredImage) -> str:
+    """Return a signed token that lets the same form bring this image back."""
+    return _pending_serializer().dumps(asdict(image))
+
+
+def load_pending(token: str) -> StoredImage | None:
+    """Return the kept image behind ``token`` if the signature holds and its files still exist."""
+    try:
+        data = _pending_serializer().loads(
+            token, max_age=current_app.config["PENDING_UPLOAD_SECONDS"]
+        )
+        image = StoredImage(**{**data, "widths": tuple(data["widths"])})
+    except (BadSignature, TypeError, KeyError, ValueError):
+        return None
+    storage = get_storage()
+    if not all(storage.exists(key) for key in image.file_keys()):
+        return None
+    return image
+
+
+__all__ = ["IntakeError", "StoredImage", "load_pending", "pending_token", "store_upload"]

@@ -1,0 +1,119 @@
+"""Domain operations on entries. They flush; the request (or command) commits once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from gallery.extensions import db
+from gallery.files import discard, keep_with_transaction
+from gallery.models import Entry, Licence, Work, WorkStatus
+from gallery.submissions.images import StoredImage
+
+
+@dataclass(frozen=True)
+class Credit:
+    """What the artist tells us about how to be credited and what we may do."""
+
+    credit: str
+    credit_url: str
+    consent_publish: bool
+    consent_print: bool
+    consent_social: bool
+    licence: Licence
+
+
+def hash_claim_token(token: str) -> str:
+    """Return the stored form of a claim token (only the hash is kept)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_entry(
+    *,
+    credit: Credit,
+    contact: str,
+    wants_contact: bool,
+    note: str,
+    images: Sequence[tuple[StoredImage, str]],
+) -> tuple[Entry, str]:
+    """Create an entry with its works; return it and the claim token (shown once, never stored)."""
+    if not 1 <= len(images) <= 10:
+        raise ValueError("an entry holds 1 to 10 images")
+    token = secrets.token_urlsafe(32)
+    entry = Entry(
+        credit=credit.credit,
+        credit_url=credit.credit_url,
+        consent_publish=credit.consent_publish,
+        consent_print=credit.consent_print,
+        consent_social=credit.consent_social,
+        licence=credit.licence,
+        contact=contact,
+        wants_contact=wants_contact and bool(contact),
+        note=note,
+        claim_hash=hash_claim_token(token),
+    )
+    for position, (image, title) in enumerate(images):
+        entry.works.append(
+            Work(
+                position=position,
+                title=title,
+                file_token=image.file_token,
+                master_ext=image.master_ext,
+                derivative_widths=",".join(str(w) for w in image.widths),
+                width=image.width,
+                height=image.height,
+                has_alpha=image.has_alpha,
+                content_sha256=image.content_sha256,
+                phash=image.phash,
+            )
+        )
+        for key in image.file_keys():
+            keep_with_transaction(key)
+    db.session.add(entry)
+    db.session.flush()
+    return entry, token
+
+
+def find_entry_by_claim(token: str) -> Entry | None:
+    """Return the entry whose claim token is ``token``, if any."""
+    if not token or len(token) > 100:
+        return None
+    digest = hash_claim_token(token)
+    entry = db.session.scalar(select(Entry).where(Entry.claim_hash == digest))
+    if entry is None or not hmac.compare_digest(entry.claim_hash, digest):
+        return None
+    return entry
+
+
+def update_credit(entry: Entry, *, credit: Credit, titles: Sequence[str]) -> None:
+    """Apply the artist's changes to credit, link, consents, licence and titles."""
+    entry.credit = credit.credit
+    entry.credit_url = credit.credit_url
+    entry.consent_publish = credit.consent_publish
+    entry.consent_print = credit.consent_print
+    entry.consent_social = credit.consent_social
+    entry.licence = credit.licence
+    for work, title in zip(entry.works, titles, strict=False):
+        work.title = title
+    db.session.flush()
+
+
+def withdraw_entry(entry: Entry) -> None:
+    """Take every work of the entry out of curation, publication and print."""
+    for work in entry.works:
+        work.status = WorkStatus.WITHDRAWN
+    db.session.flush()
+
+
+def delete_entry(entry: Entry) -> None:
+    """Delete the entry, its works and (after commit) their files."""
+    for work in entry.works:
+        for key in work.file_keys():
+            discard(key)
+    db.session.delete(entry)
+    db.session.flush()

@@ -1,0 +1,192 @@
+"""Views of the artist's side: the submission form and the receipt."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+from gallery.extensions import db, limiter
+from gallery.intake import IntakeError, print_width_mm
+from gallery.models import Licence
+from gallery.serving import send_stored
+from gallery.submissions import antispam
+from gallery.submissions.forms import SubmitForm
+from gallery.submissions.images import StoredImage, load_pending, pending_token, store_upload
+from gallery.submissions.messages import file_too_big_message, refusal_message
+from gallery.submissions.operations import Credit, create_entry
+from gallery.submissions.text import clean_line
+
+bp = Blueprint("submissions", __name__)
+
+_RECEIPT = "submission_receipt"
+
+
+def _submit_limit() -> str:
+    """Return the operator's rate limit for sending the form."""
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def submit():
+    """Show the submission form; on POST take in the images and create the entry."""
+    form = SubmitForm()
+    if request.method == "GET":
+        form.started.data = antispam.issue_started_token()
+        return render_template("submissions/submit.html", form=form, kept={})
+    if form.website.data:
+        # A bot filled the hidden field: say nothing useful, store nothing.
+        abort(400)
+    problems: list[str] = []
+    try:
+        antispam.check_started_token(form.started.data)
+    except antispam.TimeTrapError as trap:
+        problems.append(_time_trap_message(trap.reason))
+    form_ok = form.validate()
+    kept, refused = _take_images(form)
+    if not kept and not refused:
+        problems.append(_("Please add at least one image."))
+    if problems or refused or not form_ok:
+        return _refused(form, kept, refused, problems)
+    credit = credit_from_form(form)
+    images = [(kept[slot], clean_line(form.images[slot].form.title.data)) for slot in sorted(kept)]
+    entry, token = create_entry(
+        credit=credit,
+        contact=form.contact.data,
+        wants_contact=form.wants_contact.data,
+        note=form.note.data,
+        images=images,
+    )
+    db.session.commit()
+    session[_RECEIPT] = {"entry": entry.id, "token": token}
+    return redirect(url_for("submissions.receipt"), code=303)
+
+
+@bp.route("/submit/receipt")
+def receipt():
+    """Show the claim link once, right after submitting."""
+    data = session.pop(_RECEIPT, None)
+    if not data:
+        return redirect(url_for("submissions.submit"))
+    from gallery.submissions.operations import find_entry_by_claim
+
+    entry = find_entry_by_claim(data["token"])
+    if entry is None:
+        abort(404)
+    claim_url = url_for("claim.show", token=data["token"], _external=True)
+    response = current_app.make_response(
+        render_template(
+            "submissions/receipt.html",
+            entry=entry,
+            claim_url=claim_url,
+            print_width_mm=print_width_mm,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/submit/kept/<path:token>")
+def kept_preview(token: str):
+    """Show the small preview of an image kept from a refused form (signed token only)."""
+    image = load_pending(token)
+    if image is None:
+        abort(404)
+    return send_stored(image.derivative_key(image.widths[0]))
+
+
+def credit_from_form(form) -> Credit:
+    """Read the credit and consent fields shared by the submission and edit forms."""
+    return Credit(
+        credit="" if form.anonymous.data else form.credit.data,
+        credit_url=form.credit_url.data or "",
+        consent_publish=form.consent_publish.data,
+        consent_print=form.consent_print.data,
+        consent_social=form.consent_social.data,
+        licence=Licence(form.licence.data),
+    )
+
+
+def _take_images(form: SubmitForm) -> tuple[dict[int, StoredImage], dict[int, str]]:
+    """Run every sent file through the intake; return kept images and refusals by slot."""
+    kept: dict[int, StoredImage] = {}
+    refused: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    max_bytes = current_app.config["MAX_IMAGE_BYTES"]
+    for slot, field in enumerate(form.images):
+        upload = request.files.get(f"images-{slot}-file")
+        if isinstance(upload, FileStorage) and (upload.filename or upload.content_length):
+            data = upload.stream.read(max_bytes + 1)
+            name = clean_line(upload.filename)[:80]
+            if len(data) > max_bytes:
+                refused[slot] = _named(slot, name, file_too_big_message(max_bytes))
+                continue
+            try:
+                image = store_upload(data)
+            except IntakeError as error:
+                refused[slot] = _named(slot, name, refusal_message(error))
+                continue
+        elif field.form.pending.data:
+            image = load_pending(field.form.pending.data)
+            if image is None:
+                refused[slot] = _named(
+                    slot, "", _("This image expired. Please choose the file again.")
+                )
+                continue
+        else:
+            continue
+        if image.content_sha256 in seen:
+            refused[slot] = _named(
+                slot,
+                "",
+                _("This is the same image as image %(n)s.", n=seen[image.content_sha256] + 1),
+            )
+            continue
+        seen[image.content_sha256] = slot
+        kept[slot] = image
+    return kept, refused
+
+
+def _named(slot: int, filename: str, message: str) -> str:
+    """Prefix a refusal with which image it is about."""
+    if filename:
+        return _(
+            "Image %(n)s (“%(name)s”): %(message)s", n=slot + 1, name=filename, message=message
+        )
+    return _("Image %(n)s: %(message)s", n=slot + 1, message=message)
+
+
+def _time_trap_message(reason: str) -> str:
+    """Explain a time-trap refusal to a person who may not be a bot."""
+    if reason == "too_fast":
+        return _("The form was sent too quickly. Please check it and send it again.")
+    if reason == "too_old":
+        return _("The form was open for too long. Please check it and send it again.")
+    return _("The form could not be checked. Please send it again.")
+
+
+def _refused(form: SubmitForm, kept: dict[int, StoredImage], refused: dict[int, str], problems):
+    """Show the form again with what went wrong; keep the text and the accepted images."""
+    for slot, image in kept.items():
+        form.images[slot].form.pending.data = pending_token(image)
+    for slot in refused:
+        form.images[slot].form.pending.data = ""
+    form.started.data = antispam.issue_started_token()
+    kept_view = {
+        slot: {"token": form.images[slot].form.pending.data, "mm": print_width_mm(image.width)}
+        for slot, image in kept.items()
+    }
+    html = render_template(
+        "submissions/submit.html", form=form, kept=kept_view, refused=refused, problems=problems
+    )
+    return html, 422

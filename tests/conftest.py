@@ -1,0 +1,81 @@
+"""Shared fixtures: an app on a temporary database and upload folder, its client and runner."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from gallery import create_app
+from gallery.extensions import db
+
+SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def database_url(tmp_path: Path) -> str:
+    """Return the test database: PostgreSQL when the suite is pointed at one, else SQLite."""
+    return os.environ.get("GALLERY_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    """An app with its own empty database and upload folder."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": database_url(tmp_path),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "RATELIMIT_ENABLED": False,
+            "SUBMIT_MIN_SECONDS": 0,
+            "MIN_IMAGE_SIDE": 64,
+            "SERVER_NAME": "gallery.test",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for ``app``'s commands."""
+    return app.test_cli_runner()
+
+
+def image_bytes(
+    fmt: str = "PNG",
+    size: tuple[int, int] = (400, 300),
+    colour=(200, 30, 40),
+    mode: str = "RGB",
+    **save,
+) -> bytes:
+    """Return an image made with Pillow, encoded as ``fmt``."""
+    image = Image.new(mode, size, colour)
+    # A little structure so perceptual hashes of different images differ.
+    for x in range(0, size[0], 40):
+        for y in range(0, size[1], 40):
+            if (x // 40 + y // 40) % 2:
+                image.putpixel((x, y), (0, 0, 0) if mode == "RGB" else (0, 0, 0, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_image():
+    """Build test images on demand: ``make_image("JPEG", (800, 600))``."""
+    return image_bytes
