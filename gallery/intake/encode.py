@@ -1,0 +1,76 @@
+"""Encode the master and the WebP previews from the one normalised image."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+
+from PIL import Image
+
+from gallery.intake.colour import srgb_icc_bytes
+from gallery.intake.limits import derivative_sizes
+
+JPEG_QUALITY = 92
+WEBP_QUALITY = 82
+# libwebp effort 0-6: 4 is its default balance of speed and size for photos and flat art alike.
+WEBP_METHOD = 4
+PNG_COMPRESS_LEVEL = 6
+# resize() first shrinks by an integer factor with reduce() while the scale exceeds this gap:
+# 16 MP -> 1280 px drops from ~290 to ~125 ms at 52 dB PSNR against a full Lanczos pass;
+# 1.5 (not 1.0) keeps a real Lanczos step after the box filter, so halftone scans do not moire.
+REDUCING_GAP = 1.5
+
+
+@dataclass(frozen=True)
+class EncodedMaster:
+    """Bytes of the master and how to label them."""
+
+    data: bytes
+    format: str
+    mime: str
+    ext: str
+
+
+def encode_master(im: Image.Image, *, lossless_source: bool, srgb_tagged: bool) -> EncodedMaster:
+    """Re-encode from pixels only: PNG for alpha or lossless sources, else JPEG q92 4:4:4."""
+    strip_metadata(im)
+    icc = srgb_icc_bytes() if srgb_tagged else None
+    buf = BytesIO()
+    if lossless_source or im.mode == "RGBA":
+        im.save(buf, "PNG", icc_profile=icc, compress_level=PNG_COMPRESS_LEVEL)
+        return EncodedMaster(buf.getvalue(), "PNG", "image/png", "png")
+    # exif/comment given explicitly empty: Pillow would otherwise fall back to im.info.
+    im.save(
+        buf,
+        "JPEG",
+        quality=JPEG_QUALITY,
+        subsampling=0,
+        icc_profile=icc,
+        exif=b"",
+        comment=b"",
+    )
+    return EncodedMaster(buf.getvalue(), "JPEG", "image/jpeg", "jpg")
+
+
+def make_previews(im: Image.Image) -> dict[int, Image.Image]:
+    """Resize for every preview width, largest first, each from the previous (cheaper) one."""
+    previews: dict[int, Image.Image] = {}
+    source = im
+    for nominal, size in derivative_sizes(*im.size).items():
+        if size != source.size:
+            source = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+            strip_metadata(source)
+        previews[nominal] = source
+    return previews
+
+
+def encode_webp(im: Image.Image) -> bytes:
+    """Encode one preview as lossy WebP, alpha kept, no EXIF/XMP/ICC (pixels are sRGB)."""
+    buf = BytesIO()
+    im.save(buf, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD, exif=b"", xmp=b"")
+    return buf.getvalue()
+
+
+def strip_metadata(im: Image.Image) -> None:
+    """Forget everything the decoder read besides pixels, so no encoder can copy it out."""
+    im.info = {}

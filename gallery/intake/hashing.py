@@ -1,0 +1,59 @@
+"""Fingerprints: an exact hash of the normalised pixels and a 64-bit perceptual hash."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import numpy as np
+from PIL import Image
+
+_PHASH_SIDE = 32  # the DCT runs on a 32x32 grey thumbnail ...
+_PHASH_KEEP = 8  # ... and keeps the 8x8 lowest frequencies: 64 bits
+_WHITE = (255, 255, 255, 255)
+
+
+def content_sha256(im: Image.Image) -> str:
+    """Hash mode, size and raw pixels: identical pictures match whatever metadata they carried."""
+    digest = hashlib.sha256(f"{im.mode}:{im.width}x{im.height}:".encode())
+    digest.update(im.tobytes())
+    return digest.hexdigest()
+
+
+def phash(im: Image.Image) -> int:
+    """Return a DCT perceptual hash (unsigned, < 2**64) of a small preview of the picture."""
+    grey = _grey_on_white(im).resize((_PHASH_SIDE, _PHASH_SIDE), Image.Resampling.LANCZOS)
+    pixels = np.asarray(grey, dtype=np.float64)
+    basis = _dct_basis()
+    low = (basis @ pixels @ basis.T)[:_PHASH_KEEP, :_PHASH_KEEP].ravel()
+    # The DC term only says "how bright"; leaving it out of the median keeps the split balanced.
+    bits = low > np.median(low[1:])
+    value = 0
+    for bit in bits:
+        value = (value << 1) | int(bit)
+    return value
+
+
+def hamming(a: int, b: int) -> int:
+    """Count differing bits between two perceptual hashes (0 = same picture)."""
+    return (a ^ b).bit_count()
+
+
+def _grey_on_white(im: Image.Image) -> Image.Image:
+    """Flatten onto white so hidden colours under transparent pixels cannot sway the hash."""
+    if im.mode != "RGBA":
+        return im.convert("L")
+    backdrop = Image.new("RGBA", im.size, _WHITE)
+    return Image.alpha_composite(backdrop, im).convert("L")
+
+
+@functools.cache
+def _dct_basis() -> np.ndarray:
+    """Orthonormal DCT-II matrix for the thumbnail side."""
+    n = _PHASH_SIDE
+    k = np.arange(n)[:, None]
+    x = np.arange(n)[None, :]
+    basis = np.sqrt(2.0 / n) * np.cos(np.pi * (2 * x + 1) * k / (2 * n))
+    basis[0] /= np.sqrt(2.0)
+    basis.setflags(write=False)
+    return basis

@@ -1,0 +1,31 @@
+"""What a successful intake hands back: fresh bytes and facts about the picture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    """A cleaned upload: a re-encoded master, WebP previews and hashes; no source metadata."""
+
+    master: bytes
+    master_format: str
+    master_mime: str
+    master_ext: str
+    width: int
+    height: int
+    has_alpha: bool
+    source_format: str
+    frames: int
+    content_sha256: str
+    phash: int
+    derivatives: dict[int, bytes]
+
+    def __repr__(self) -> str:
+        """Keep logs short: sizes and hashes, never the image bytes."""
+        return (
+            f"ProcessedImage({self.master_format} {self.width}x{self.height}, "
+            f"alpha={self.has_alpha}, source={self.source_format}, frames={self.frames}, "
+            f"sha256={self.content_sha256[:12]}…, derivatives={sorted(self.derivatives)})"
+        )
