@@ -242,8 +242,11 @@ def _profile_label(icc: bytes) -> str:
 
 def _dieline(storage: Storage, placement: Any, key: str, options: Any) -> Any:
     """Return cut polygons traced round a transparent work's alpha, or None for the label shape."""
-    if not placement.sticker.has_alpha or not key.endswith(".png"):
+    if not placement.sticker.has_alpha:
         return None
+    if not key.endswith(".png"):
+        # CMYK rasters are flattened JPEGs: trace the sRGB raster's alpha instead.
+        key = raster.ensure_print_image(storage, placement.sticker, placement, options)
     try:
         from gallery.printing.outline import dieline
     except ImportError:  # the outline tracer is optional; the label shape is a safe cut
