@@ -34,6 +34,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
+    from gallery.accounts import init_login
+
+    init_login(app)
     limiter.init_app(app)
     files.init_storage(app)
     from gallery.database import register_sqlite_pragmas
@@ -43,6 +46,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per feature."""
+    from gallery.accounts.admin import bp as admin_bp
+    from gallery.accounts.views import bp as accounts_bp
     from gallery.public.views import bp as public_bp
     from gallery.submissions.claim import bp as claim_bp
     from gallery.submissions.views import bp as submissions_bp
@@ -50,6 +55,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(submissions_bp)
     app.register_blueprint(claim_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errors(app: Flask) -> None:

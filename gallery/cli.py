@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from gallery.accounts.cli import user_cli
 from gallery.extensions import db
 
 works_cli = AppGroup("works", help="Inspect and decide on works.")
@@ -52,3 +53,4 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups to ``app``."""
     app.cli.add_command(works_cli)
     app.cli.add_command(storage_cli)
+    app.cli.add_command(user_cli)

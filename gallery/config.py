@@ -47,6 +47,15 @@ class Defaults:
 
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
 
+    # Staff accounts. SECURE_COOKIES (env GALLERY_SECURE_COOKIES=true) marks the session
+    # cookie Secure; turn it on whenever the site is served over HTTPS.
+    SECURE_COOKIES = False
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_LOCK_AFTER = 5
+    LOGIN_LOCK_MINUTES = 15
+    LOGIN_LOCK_MAX_MINUTES = 24 * 60
+    INVITE_HOURS = 72
+
 
 def load_config(app: Flask, test_config: dict | None = None) -> None:
     """Layer defaults, the instance file and ``GALLERY_*`` variables, then derive the rest."""

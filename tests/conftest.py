@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -79,3 +82,64 @@ def image_bytes(
 def make_image():
     """Build test images on demand: ``make_image("JPEG", (800, 600))``."""
     return image_bytes
+
+
+# --- Staff accounts: log a test client in as a curator, printer or admin. ---
+
+STAFF_PASSWORD = "violet tram harbour 42"
+_staff_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A staff account made for a test, with the password it logs in with."""
+
+    id: int
+    login: str
+    password: str
+
+
+def csrf_token_in(html: str) -> str:
+    """Return the CSRF token of the first form in ``html``."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]*)"', html) or re.search(
+        r'value="([^"]*)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no csrf_token in the page"
+    return match.group(1)
+
+
+def make_staff(app, *roles, decider: bool = False, login: str | None = None) -> Staff:
+    """Create an active staff account holding ``roles`` (names or ``Role``)."""
+    from gallery.accounts.operations import create_user
+
+    with app.app_context():
+        user = create_user(
+            login=login or f"staff{next(_staff_numbers)}",
+            password=STAFF_PASSWORD,
+            roles=roles,
+            decider=decider,
+        )
+        db.session.commit()
+        return Staff(user.id, user.login, STAFF_PASSWORD)
+
+
+def log_in(client, staff: Staff) -> None:
+    """Log ``client`` in as ``staff`` through the real login form (CSRF on)."""
+    token = csrf_token_in(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login", data={"csrf_token": token, "login": staff.login, "password": staff.password}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def log_in_as(client, app, *roles, decider: bool = False, login: str | None = None) -> Staff:
+    """Create a staff account with ``roles`` and log ``client`` in as it."""
+    staff = make_staff(app, *roles, decider=decider, login=login)
+    log_in(client, staff)
+    return staff
+
+
+@pytest.fixture
+def login_user_as():
+    """Log a client in as new staff: ``login_user_as(client, app, "curator", decider=True)``."""
+    return log_in_as

@@ -1,0 +1,112 @@
+"""Password hashing (argon2id) and the password policy: long enough, not common, not guessable."""
+
+from __future__ import annotations
+
+import enum
+import re
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
+
+MIN_LENGTH = 8
+# Long enough for any passphrase, short enough that hashing cannot be used to tie up the server.
+MAX_LENGTH = 256
+SITE_WORDS = frozenset({"stickergallery", "sticker gallery", "stickers", "gallery"})
+
+_hasher = PasswordHasher()
+_TRAILING = re.compile(r"[\d\W_]+$")
+
+
+class PasswordProblem(enum.StrEnum):
+    """Why a new password is refused."""
+
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    COMMON = "common"
+    GUESSABLE = "guessable"
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2id hash of ``password`` with the current parameters."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Tell whether ``password`` matches ``password_hash`` (never raises for a bad hash)."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Tell whether the hash was made with older parameters and should be replaced."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
+
+
+# Verifying against this keeps a login for an unknown account as slow as for a known one.
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+def burn_time(password: str) -> None:
+    """Spend the time of one verification so timing does not tell whether an account exists."""
+    verify_password(_DUMMY_HASH, password)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """Return the shipped list of common passwords, lowercased."""
+    path = Path(__file__).with_name("common-passwords.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and line[0] != "#")
+
+
+def _variants(password: str) -> set[str]:
+    """Return the password lowercased, and without a trailing run of digits or symbols."""
+    lowered = password.strip().lower()
+    base = _TRAILING.sub("", lowered).strip()
+    return {lowered, base} - {""}
+
+
+def password_problem(password: str, *, login: str = "") -> PasswordProblem | None:
+    """Return why ``password`` is refused for ``login``, or None when it is acceptable.
+
+    Length and known-bad lists only; no composition rules (they make passwords worse).
+    """
+    if len(password) < MIN_LENGTH:
+        return PasswordProblem.TOO_SHORT
+    if len(password) > MAX_LENGTH:
+        return PasswordProblem.TOO_LONG
+    variants = _variants(password)
+    if variants & common_passwords():
+        return PasswordProblem.COMMON
+    guessable = set(SITE_WORDS)
+    if login:
+        guessable |= {login.lower(), login.lower()[::-1]}
+    if variants & guessable:
+        return PasswordProblem.GUESSABLE
+    return None
+
+
+def problem_message(problem: PasswordProblem) -> str:
+    """Explain a refused password to the person choosing it."""
+    messages = {
+        PasswordProblem.TOO_SHORT: _(
+            "Please use at least %(n)s characters. A few unrelated words make a good password.",
+            n=MIN_LENGTH,
+        ),
+        PasswordProblem.TOO_LONG: _("Please use at most %(n)s characters.", n=MAX_LENGTH),
+        PasswordProblem.COMMON: _(
+            "This password is one of the most common ones and easy to guess. Please choose another."
+        ),
+        PasswordProblem.GUESSABLE: _(
+            "This password is too close to your login or the site's name. Please choose another."
+        ),
+    }
+    return messages[problem]
