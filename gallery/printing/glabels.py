@@ -18,7 +18,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gallery.printing.geometry import Grid, Layout
-from gallery.printing.layouts import builtin_dir, dump_layout, validate_layout
+from gallery.printing.layouts import (
+    IMPORT_TOLERANCE,
+    builtin_dir,
+    dump_layout,
+    validate_layout,
+)
 from gallery.printing.options import ExportOptions, Mode, Shape
 
 log = logging.getLogger(__name__)
@@ -34,8 +39,6 @@ _UNITS = {"pt": 25.4 / 72, "in": 25.4, "mm": 1.0, "cm": 10.0, "pc": 25.4 / 6}
 _LENGTH = re.compile(r"^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-z]*)\s*$")
 # Used when no paper-sizes.xml sits beside the templates (a single file imported on its own).
 _PAPER_FALLBACK = {"A4": ("A4", 210.0, 297.0), "US-Letter": ("US Letter", 215.9, 279.4)}
-# Template numbers are often rounded (e.g. a pitch 0.1 pt below the label height).
-IMPORT_TOLERANCE = 0.1  # mm
 MAX_DEFAULT_BLEED = 1.0  # mm; label stock rarely leaves room for more between labels
 
 
@@ -57,6 +60,11 @@ def parse_length(text: str) -> float:
     if not match or (match.group(2) and match.group(2) not in _UNITS):
         raise ValueError(f"not a gLabels length: {text!r}")
     return float(match.group(1)) * _UNITS[match.group(2) or "pt"]
+
+
+def _length(text: str) -> float:
+    """Parse a length rounded to 0.1 µm, the precision layout files keep (exact round trip)."""
+    return round(parse_length(text), 4) + 0.0
 
 
 def glabels_default_dir() -> Path | None:
@@ -139,8 +147,8 @@ def _paper_sizes(file: Path) -> dict[str, tuple[str, float, float]]:
             name = el.get("_name") or el.get("name") or el.get("id", "")
             sizes[el.get("id", "")] = (
                 name,
-                parse_length(el.get("width", "")),
-                parse_length(el.get("height", "")),
+                _length(el.get("width", "")),
+                _length(el.get("height", "")),
             )
         except ValueError as exc:
             log.info("paper size %s skipped: %s", el.get("id"), exc)
@@ -189,7 +197,7 @@ def _layout(geo: _Raw, raw: _Raw) -> Layout:
         raise ValueError("needs mirrored printing (transfer film)")
     size = el.get("size", "")
     if size == "Other" or (size not in geo.paper and el.get("width")):
-        page_w, page_h = parse_length(el.get("width", "")), parse_length(el.get("height", ""))
+        page_w, page_h = _length(el.get("width", "")), _length(el.get("height", ""))
         page_name = f"{page_w:.1f} × {page_h:.1f} mm".replace(".0 ", " ").replace(".0 mm", " mm")
     elif size in geo.paper:
         page_name, page_w, page_h = geo.paper[size]
@@ -208,10 +216,10 @@ def _layout(geo: _Raw, raw: _Raw) -> Layout:
         Grid(
             columns=int(lay.get("nx", "1")),
             rows=int(lay.get("ny", "1")),
-            x0=parse_length(lay.get("x0", "0")),
-            y0=parse_length(lay.get("y0", "0")),
-            dx=parse_length(lay.get("dx", "0")),
-            dy=parse_length(lay.get("dy", "0")),
+            x0=_length(lay.get("x0", "0")),
+            y0=_length(lay.get("y0", "0")),
+            dx=_length(lay.get("dx", "0")),
+            dy=_length(lay.get("dy", "0")),
         )
         for lay in label.iter("Layout")
     )
@@ -254,19 +262,19 @@ def _shape(label: ET.Element) -> tuple[Shape, float, float, float, str]:
     """Return (shape, width, height, corner radius, note) of a <Label-*> element."""
     kind = label.tag.removeprefix("Label-")
     if kind == "rectangle":
-        w, h = parse_length(label.get("width", "")), parse_length(label.get("height", ""))
-        r = min(parse_length(label.get("round", "0")), min(w, h) / 2)
+        w, h = _length(label.get("width", "")), _length(label.get("height", ""))
+        r = round(min(parse_length(label.get("round", "0")), min(w, h) / 2), 4)
         return (Shape.ROUNDED if r > 0.005 else Shape.RECT, w, h, r if r > 0.005 else 0.0, "")
     if kind == "round":
-        d = 2 * parse_length(label.get("radius", ""))
+        d = round(2 * parse_length(label.get("radius", "")), 4)
         return (Shape.CIRCLE, d, d, 0.0, "")
     if kind == "ellipse":
-        w, h = parse_length(label.get("width", "")), parse_length(label.get("height", ""))
+        w, h = _length(label.get("width", "")), _length(label.get("height", ""))
         return (Shape.ELLIPSE, w, h, 0.0, "")
     if kind == "cd":
         if label.get("width") or label.get("height"):
             raise ValueError("clipped CD label shape is not supported")
-        d = 2 * parse_length(label.get("radius", ""))
+        d = round(2 * parse_length(label.get("radius", "")), 4)
         return (Shape.CIRCLE, d, d, 0.0, "CD label: the centre hole is not kept free")
     raise ValueError(f"label kind {kind!r} is not a sheet of labels")
 

@@ -49,6 +49,7 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
 _TOP_KEYS = {"id", "name", "brand", "part", "description", "source", "mode", "page", "label"}
 _TOP_KEYS |= {"grid", "defaults", "registration"}
 _SOURCES = ("builtin", "glabels", "custom")
+IMPORT_TOLERANCE = 0.1  # mm of overlap / overhang tolerated in imported gLabels templates
 
 
 def builtin_dir() -> Path:
@@ -65,7 +66,10 @@ def load_layout(path: Path) -> Layout:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"{path}: cannot read layout: {exc}") from exc
     try:
-        return validate_layout(layout_from_mapping(data))
+        layout = layout_from_mapping(data)
+        # Imported template numbers are rounded in the source (e.g. a pitch 0.1 pt short).
+        tolerance = IMPORT_TOLERANCE if layout.source == "glabels" else EPS
+        return validate_layout(layout, tolerance=tolerance)
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from exc
 
