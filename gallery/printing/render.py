@@ -118,7 +118,7 @@ def _sheet_html(layout: Any, sheet: Any, keys: Sequence[str], *, colour: str, la
     return "".join(parts)
 
 
-def _credits_html(sheets: Sequence[Any], heading: str) -> str:
+def _credits_html(sheets: Sequence[Any], heading: str, anonymous: str = "") -> str:
     """Return the credits page: every distinct work in the export with its artist."""
     seen: dict[Any, Any] = {}
     for sheet in sheets:
@@ -127,7 +127,7 @@ def _credits_html(sheets: Sequence[Any], heading: str) -> str:
     items = []
     for sticker in seen.values():
         title = escape(sticker.title or "")
-        credit = (sticker.credit or "").strip()
+        credit = (sticker.credit or "").strip() or anonymous
         who = f' <span class="by">— {escape(credit)}</span>' if credit else ""
         items.append(f'<li dir="auto"><span class="title">{title}</span>{who}</li>')
     return f'<section class="credits"><h1>{escape(heading)}</h1><ul>{"".join(items)}</ul></section>'
@@ -166,6 +166,7 @@ def render_export(
     title: str = "",
     progress: Callable[[int, int], None] | None = None,
     credits_heading: str = "Credits",
+    anonymous_label: str = "",
     cmyk_icc: bytes | None = None,
 ) -> bytes:
     """Return the print-ready PDF of ``sheets``: one page per sheet, then the credits page.
@@ -199,7 +200,7 @@ def render_export(
         if progress:
             progress(number + 1, total)
     if options.credits_page:
-        body.append(_credits_html(sheets, credits_heading))
+        body.append(_credits_html(sheets, credits_heading, anonymous_label))
     document = (
         '<!DOCTYPE html><html lang="und"><head><meta charset="utf-8">'
         f"<style>{_css(layout, colour)}</style></head><body>{''.join(body)}</body></html>"
