@@ -1,0 +1,78 @@
+"""Operator commands: ``backup``, ``restore``, ``retention``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from gallery.extensions import db
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(dest: Path) -> None:
+    """Write a consistent backup of database and files into DEST (new or empty folder)."""
+    from gallery.ops.backup import BackupError, backup
+
+    try:
+        summary = backup(dest)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"backed up\t{summary.entries} entries\t{summary.works} works\t{summary.files} files"
+    )
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(source: Path) -> None:
+    """Restore a backup from SOURCE into an empty database and upload store, then verify it."""
+    from gallery.ops.backup import BackupError, restore, verify
+
+    try:
+        summary = restore(source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    problems = verify(source)
+    for problem in problems:
+        click.echo(f"problem\t{problem}", err=True)
+    click.echo(f"restored\t{summary.entries} entries\t{summary.works} works\t{summary.files} files")
+    if problems:
+        raise click.ClickException(f"{len(problems)} problems after restore")
+
+
+@click.command("retention")
+@click.option("--closed-on", help="Day the call closed, YYYY-MM-DD (default: CALL_CLOSED_ON).")
+@click.option("--days", type=int, help="Days to keep after closing (default: RETENTION_DAYS).")
+@with_appcontext
+def retention_command(closed_on: str | None, days: int | None) -> None:
+    """Delete declined works and erase private contacts N days after the call closed."""
+    from gallery.ops.retention import apply_retention
+
+    closed = closed_on or current_app.config.get("CALL_CLOSED_ON")
+    if not closed:
+        raise click.UsageError("give --closed-on YYYY-MM-DD or set GALLERY_CALL_CLOSED_ON")
+    try:
+        closed_day = date.fromisoformat(str(closed))
+    except ValueError as error:
+        raise click.UsageError(f"not a date: {closed}") from error
+    keep = days if days is not None else int(current_app.config["RETENTION_DAYS"])
+    report = apply_retention(closed_on=closed_day, days=keep)
+    db.session.commit()
+    click.echo(
+        f"deleted works\t{report.works_deleted}\terased contacts\t{report.contacts_erased}"
+        f"\tdeleted entries\t{report.entries_deleted}"
+    )
+
+
+def register_ops_cli(app) -> None:
+    """Attach the operations commands."""
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(retention_command)

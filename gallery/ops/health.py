@@ -1,0 +1,55 @@
+"""``/healthz``: is the database reachable, is the file store reachable."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+
+from gallery.extensions import db
+from gallery.files import get_storage
+
+log = logging.getLogger(__name__)
+bp = Blueprint("ops", __name__)
+
+_PROBE_KEY = "health/probe"
+
+
+@bp.route("/healthz")
+def healthz():
+    """Answer 200 when database and storage respond, else 503 naming what failed."""
+    checks = {"database": _database_ok(), "storage": _storage_ok()}
+    healthy = all(checks.values())
+    body = {
+        "status": "ok" if healthy else "failing",
+        **{k: "ok" if v else "failing" for k, v in checks.items()},
+    }
+    response = jsonify(body)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _database_ok() -> bool:
+    """Run a trivial query."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any driver error means "not reachable"
+        log.warning("health check: database unreachable", exc_info=True)
+        db.session.rollback()
+        return False
+
+
+def _storage_ok() -> bool:
+    """Write, read back and delete a tiny probe file."""
+    storage = get_storage()
+    try:
+        storage.write(_PROBE_KEY, b"ok")
+        ok = storage.read(_PROBE_KEY) == b"ok"
+        storage.delete(_PROBE_KEY)
+        return ok
+    except Exception:
+        log.warning("health check: storage unreachable", exc_info=True)
+        return False
