@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 
 from gallery import config, files
@@ -23,7 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from gallery.security import register_security_headers
 
     register_security_headers(app)
-    logging.getLogger("gallery").setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    from gallery.logging import configure_logging
+
+    configure_logging(app)
     return app
 
 
@@ -48,11 +48,17 @@ def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per feature."""
     from gallery.accounts.admin import bp as admin_bp
     from gallery.accounts.views import bp as accounts_bp
+    from gallery.public.feed import bp as feed_bp
+    from gallery.public.packs import bp as packs_bp
+    from gallery.public.pages import bp as pages_bp
     from gallery.public.views import bp as public_bp
     from gallery.submissions.claim import bp as claim_bp
     from gallery.submissions.views import bp as submissions_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(packs_bp)
+    app.register_blueprint(feed_bp)
     app.register_blueprint(submissions_bp)
     app.register_blueprint(claim_bp)
     app.register_blueprint(accounts_bp)

@@ -36,6 +36,9 @@ class Defaults:
     # Uploads that never became an entry (a refused form kept the good images) live this long.
     PENDING_UPLOAD_SECONDS = 24 * 3600
 
+    # Request logs keep no client IP addresses unless this is true (GALLERY_LOG_IPS=true).
+    LOG_IPS = False
+
     LANGUAGES = ("en", "ru")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -58,3 +58,13 @@ def can_print(user) -> bool:
 def can_see_contact(user, entry: Entry) -> bool:
     """Only admins see an artist's contact, and only when the artist asked to be contacted."""
     return can_admin(user) and bool(entry.wants_contact)
+
+
+def can_publish_pack(user) -> bool:
+    """Printers and admins publish, unpublish and delete sticker packs."""
+    return can_print(user)
+
+
+def can_edit_pages(user) -> bool:
+    """Admins edit the public texts (the call for works)."""
+    return can_admin(user)

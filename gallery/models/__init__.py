@@ -1,6 +1,8 @@
 """The shared data model. Import models from here."""
 
 from gallery.models.accounts import Invite, Role, User
+from gallery.models.packs import Pack
+from gallery.models.pages import Page
 from gallery.models.printing import Export, ExportState
 from gallery.models.submissions import Entry, Licence, Work, WorkStatus
 
@@ -10,6 +12,8 @@ __all__ = [
     "ExportState",
     "Invite",
     "Licence",
+    "Pack",
+    "Page",
     "Role",
     "User",
     "Work",

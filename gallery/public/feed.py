@@ -1,0 +1,134 @@
+"""The Atom feed of newly published works and sticker packs."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from gallery.public.display import licence_name
+from gallery.public.packing import published_packs
+from gallery.public.queries import recent_public_works
+
+bp = Blueprint("feed", __name__)
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 50
+# Characters XML 1.0 cannot carry at all; dropped rather than producing a feed nobody can read.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of the feed."""
+
+    url: str
+    title: str
+    author: str
+    summary: str
+    updated: datetime
+    enclosure: tuple[str, int | None] | None = None
+
+
+@bp.route("/feed.atom")
+def atom():
+    """Return the feed of the newest works and packs as Atom XML."""
+    items = sorted(_work_items() + _pack_items(), key=lambda i: i.updated, reverse=True)
+    body = build_feed(items[:FEED_SIZE], language=str(get_locale()))
+    response = Response(body, mimetype="application/atom+xml")
+    # The titles are in the visitor's language, which comes from the cookie or the browser.
+    response.headers["Vary"] = "Cookie, Accept-Language"
+    return response
+
+
+def _work_items() -> list[FeedItem]:
+    """Return the newest public works as feed entries."""
+    items = []
+    for shown in recent_public_works(limit=FEED_SIZE):
+        credit = shown.entry.credit or _("Anonymous")
+        items.append(
+            FeedItem(
+                url=url_for("public.work", work_id=shown.work.id, _external=True),
+                title=shown.work.title or _("Untitled"),
+                author=credit,
+                summary=_(
+                    "By %(credit)s. Licence: %(licence)s.",
+                    credit=credit,
+                    licence=licence_name(shown.entry.licence),
+                ),
+                updated=shown.published_at,
+            )
+        )
+    return items
+
+
+def _pack_items() -> list[FeedItem]:
+    """Return the published sticker packs as feed entries, with the PDF as enclosure."""
+    items = []
+    for pack in published_packs()[:FEED_SIZE]:
+        download = url_for("packs.download", pack_id=pack.id, _external=True)
+        items.append(
+            FeedItem(
+                url=url_for("packs.show", pack_id=pack.id, _external=True),
+                title=_("Sticker pack: %(title)s", title=pack.title),
+                author=_("Sticker gallery"),
+                summary=pack.description,
+                updated=pack.published_at or pack.created_at,
+                enclosure=(download, pack.export.pdf_size),
+            )
+        )
+    return items
+
+
+def build_feed(items: list[FeedItem], *, language: str) -> bytes:
+    """Return the Atom document for ``items`` (ElementTree escapes every text)."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
+    home = url_for("public.index", _external=True)
+    _sub(feed, "id", home)
+    _sub(feed, "title", _("Sticker gallery"))
+    _sub(feed, "subtitle", _("New stickers and sticker packs"))
+    _sub(feed, "updated", _stamp(items[0].updated if items else datetime.now(UTC)))
+    _link(feed, url_for("feed.atom", _external=True), rel="self", type="application/atom+xml")
+    _link(feed, home, rel="alternate", type="text/html")
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _sub(author, "name", _("Sticker gallery"))
+    for item in items:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _sub(entry, "id", item.url)
+        _sub(entry, "title", item.title)
+        _sub(entry, "updated", _stamp(item.updated))
+        _link(entry, item.url, rel="alternate", type="text/html")
+        if item.enclosure:
+            href, length = item.enclosure
+            extra = {"length": str(length)} if length else {}
+            _link(entry, href, rel="enclosure", type="application/pdf", **extra)
+        entry_author = ET.SubElement(entry, f"{{{ATOM}}}author")
+        _sub(entry_author, "name", item.author)
+        if item.summary:
+            _sub(entry, "summary", item.summary)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    """Add an Atom child element holding plain ``text``."""
+    child = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    child.text = _NOT_XML.sub("", str(text))
+    return child
+
+
+def _link(parent: ET.Element, href: str, **attributes: str) -> None:
+    """Add an Atom link element."""
+    ET.SubElement(parent, f"{{{ATOM}}}link", {"href": href, **attributes})
+
+
+def _stamp(moment: datetime) -> str:
+    """Return an RFC 3339 timestamp in UTC (stored times without a zone are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,135 @@
+"""Factories for the public site's tests: works in any state, decisions, finished exports."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+from datetime import UTC, datetime
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from gallery.extensions import db
+from gallery.files import get_storage
+from gallery.models import (
+    Decision,
+    Entry,
+    Export,
+    ExportState,
+    Licence,
+    Work,
+    WorkStatus,
+)
+
+_numbers = itertools.count(1)
+A4_POINTS = (595.276, 841.89)
+
+
+def webp_bytes(width: int, height: int) -> bytes:
+    """Return a small WebP image of the given size."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(buffer, "WEBP")
+    return buffer.getvalue()
+
+
+def pdf_bytes(pages: int = 2, size: tuple[float, float] = A4_POINTS) -> bytes:
+    """Return a PDF of blank pages of ``size`` points."""
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=size)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+def add_work(
+    *,
+    status: WorkStatus = WorkStatus.PUBLISHED,
+    consent: bool = True,
+    credit: str = "Maria K.",
+    credit_url: str = "",
+    licence: Licence = Licence.CC_BY,
+    title: str = "Red fist",
+    widths: tuple[int, ...] = (320, 640),
+    decided_at: datetime | None = None,
+    entry: Entry | None = None,
+) -> Work:
+    """Create an entry (unless given) and one work with stored WebP derivatives."""
+    number = next(_numbers)
+    if entry is None:
+        entry = Entry(
+            credit=credit,
+            credit_url=credit_url,
+            consent_publish=consent,
+            consent_print=True,
+            licence=licence,
+            claim_hash=f"{number:064x}",
+        )
+        db.session.add(entry)
+    work = Work(
+        entry=entry,
+        title=title,
+        status=status,
+        file_token=f"tok{number:08d}",
+        master_ext="png",
+        derivative_widths=",".join(str(w) for w in widths),
+        width=1200,
+        height=900,
+        content_sha256=f"{number:064x}",
+        phash=f"{number:016x}",
+    )
+    db.session.add(work)
+    db.session.flush()
+    storage = get_storage()
+    storage.write(work.master_key, b"original master, never served publicly")
+    for w in widths:
+        storage.write(work.derivative_key(w), webp_bytes(w, w * 3 // 4))
+    if decided_at is not None:
+        db.session.add(
+            Decision(
+                work_id=work.id,
+                from_status=WorkStatus.SELECTED,
+                to_status=WorkStatus.PUBLISHED,
+                created_at=decided_at,
+            )
+        )
+    db.session.commit()
+    return work
+
+
+def add_export(
+    *, state: ExportState = ExportState.DONE, sheets: int = 2, with_pdf: bool = True
+) -> Export:
+    """Create a print export; a finished one has its PDF in the store."""
+    number = next(_numbers)
+    export = Export(
+        layout_id="avery-l7160",
+        layout_name="Avery L7160, 21 labels 63.5 × 38.1 mm",
+        options=json.dumps({}),
+        items=json.dumps([]),
+        state=state,
+        sheets=sheets,
+    )
+    if with_pdf:
+        data = pdf_bytes(pages=sheets)
+        export.pdf_key = f"exports/export-{number}.pdf"
+        export.pdf_size = len(data)
+        get_storage().write(export.pdf_key, data)
+    db.session.add(export)
+    db.session.commit()
+    return export
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for building data, with the request's URL helpers available."""
+    with app.test_request_context():
+        yield app
+
+
+@pytest.fixture
+def when():
+    """Build UTC timestamps: ``when(2025, 3, 1)``."""
+    return lambda *parts: datetime(*parts, tzinfo=UTC)
