@@ -1,12 +1,23 @@
 """The shared data model. Import models from here."""
 
 from gallery.models.accounts import Invite, Role, User
+from gallery.models.curation import (
+    Decision,
+    DecisionSource,
+    DuplicatePair,
+    PairVerdict,
+    Release,
+    Vote,
+)
 from gallery.models.packs import Pack
 from gallery.models.pages import Page
 from gallery.models.printing import Export, ExportState
 from gallery.models.submissions import Entry, Licence, Work, WorkStatus
 
 __all__ = [
+    "Decision",
+    "DecisionSource",
+    "DuplicatePair",
     "Entry",
     "Export",
     "ExportState",
@@ -14,8 +25,11 @@ __all__ = [
     "Licence",
     "Pack",
     "Page",
+    "PairVerdict",
+    "Release",
     "Role",
     "User",
+    "Vote",
     "Work",
     "WorkStatus",
 ]

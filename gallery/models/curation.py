@@ -1,0 +1,120 @@
+"""Curation records: votes, decisions, near-duplicate pairs and the release of decisions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gallery.extensions import db
+from gallery.models.accounts import User
+from gallery.models.submissions import Work, WorkStatus, utcnow
+
+
+def _enum(kind: type[enum.Enum]) -> db.Enum:
+    """Store an enum by value as portable text (no native enum types to migrate)."""
+    return db.Enum(
+        kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class Vote(db.Model):
+    """One curator's score (1–5) for one work; changeable and retractable."""
+
+    __tablename__ = "votes"
+    __table_args__ = (
+        # The database, not the app, guarantees one vote per curator per work.
+        UniqueConstraint("user_id", "work_id", name="uq_votes_user_work"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="ck_votes_score_range"),
+        # Covers the per-work count/sum aggregates without touching the table.
+        Index("ix_votes_work_score", "work_id", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
+    score: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DecisionSource(enum.StrEnum):
+    """Where a decision was taken."""
+
+    WEB = "web"
+    CLI = "cli"
+
+
+class Decision(db.Model):
+    """A logged change of a work's status: who, when, from, to."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_work", "work_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
+    # Empty for decisions taken at the terminal (source "cli") or by a since-deleted account.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    source: Mapped[DecisionSource] = mapped_column(
+        _enum(DecisionSource), default=DecisionSource.WEB
+    )
+    from_status: Mapped[WorkStatus] = mapped_column(_enum(WorkStatus))
+    to_status: Mapped[WorkStatus] = mapped_column(_enum(WorkStatus))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+    work: Mapped[Work] = relationship()
+
+
+class PairVerdict(enum.StrEnum):
+    """What curators said about two look-alike works ("same" merges them, so no row remains)."""
+
+    OPEN = "open"
+    DIFFERENT = "different"
+
+
+class DuplicatePair(db.Model):
+    """Two works whose perceptual hashes are close: flagged until a curator judges them."""
+
+    __tablename__ = "duplicate_pairs"
+    __table_args__ = (
+        UniqueConstraint("first_id", "second_id", name="uq_duplicate_pairs_works"),
+        # Stored once per pair, smaller id first.
+        CheckConstraint("first_id < second_id", name="ck_duplicate_pairs_order"),
+        Index("ix_duplicate_pairs_second", "second_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
+    distance: Mapped[int]
+    verdict: Mapped[PairVerdict] = mapped_column(_enum(PairVerdict), default=PairVerdict.OPEN)
+    judged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    first: Mapped[Work] = relationship(foreign_keys=[first_id])
+    second: Mapped[Work] = relationship(foreign_keys=[second_id])
+
+    def other(self, work_id: int) -> Work:
+        """Return the work of the pair that is not ``work_id``."""
+        return self.second if self.first_id == work_id else self.first
+
+
+class Release(db.Model):
+    """One batch release of decisions to artists: decisions up to ``last_decision_id`` show."""
+
+    __tablename__ = "releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    released_at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    # Decision ids only grow, so "taken before the release" is exact without trusting clocks.
+    last_decision_id: Mapped[int] = mapped_column(default=0)
