@@ -16,6 +16,7 @@ import logging
 import struct
 import zlib
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from PIL import Image
 
@@ -23,19 +24,20 @@ log = logging.getLogger(__name__)
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
-_STRIP_BYTES = 4 << 20  # decoded bytes per strip: small enough to keep the peak low
+_STRIP_BYTES = 2 << 20  # decoded bytes per strip: small enough to keep the peak low
 _CHUNK_IN = 1 << 16
 
 
-def _chunks(data: bytes) -> Iterator[tuple[bytes, memoryview]]:
-    """Yield (type, payload) for every chunk of a PNG, without copying payloads."""
-    view = memoryview(data)
-    pos = len(_SIGNATURE)
-    while pos + 8 <= len(data):
-        (length,) = struct.unpack(">I", view[pos : pos + 4])
-        kind = bytes(view[pos + 4 : pos + 8])
-        yield kind, view[pos + 8 : pos + 8 + length]
-        pos += 12 + length
+def _chunks(fp: BinaryIO) -> Iterator[tuple[bytes, int]]:
+    """Yield (type, length) for each chunk; the caller reads or skips the payload before next."""
+    while True:
+        head = fp.read(8)
+        if len(head) < 8:
+            return
+        length, kind = struct.unpack(">I4s", head)
+        start = fp.tell()
+        yield kind, length
+        fp.seek(start + length + 4)  # past the payload and its CRC, however much was read
         if kind == b"IEND":
             return
 
@@ -53,34 +55,38 @@ def _flat_mode(image: Image.Image) -> Image.Image:
     return image
 
 
-def reduce_png(data: bytes, *, factor: int) -> Image.Image | None:
-    """Return the PNG in ``data`` reduced by ``factor`` (like ``reduce``), or None if unsupported.
+def reduce_png(source: bytes | BinaryIO, *, factor: int) -> Image.Image | None:
+    """Return the PNG in ``source`` reduced by ``factor`` (like ``reduce``), or None if unsupported.
 
+    ``source`` may be bytes or a seekable binary file, read once from its current start.
     Unsupported (the caller decodes whole instead): not a PNG, interlaced, or not 8 bits a sample.
     """
-    if not data.startswith(_SIGNATURE) or factor < 1:
+    fp = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    if fp.read(len(_SIGNATURE)) != _SIGNATURE or factor < 1:
         return None
     header: bytes | None = None
     extra: list[bytes] = []
-    idat: list[memoryview] = []
-    for kind, payload in _chunks(data):
+    chunks = _chunks(fp)
+    for kind, length in chunks:
         if kind == b"IHDR":
-            header = bytes(payload)
+            header = fp.read(length)
         elif kind in (b"PLTE", b"tRNS"):
-            extra.append(_chunk(kind, bytes(payload)))
+            extra.append(_chunk(kind, fp.read(length)))
         elif kind == b"IDAT":
-            idat.append(payload)
+            break
+    else:
+        return None
     if header is None or len(header) != 13:
         return None
     width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
-    if depth != 8 or interlace or colour not in _CHANNELS or not idat:
+    if depth != 8 or interlace or colour not in _CHANNELS:
         return None
     stride = width * _CHANNELS[colour] + 1
     rows = max(factor, (_STRIP_BYTES // stride) // factor * factor)
     out: Image.Image | None = None
     inflater = zlib.decompressobj()
     pending = bytearray()
-    sources = _feed(idat)
+    sources = _feed(fp, length, chunks)
     previous: bytes | None = None
     top = 0
     while top < height:
@@ -104,11 +110,19 @@ def reduce_png(data: bytes, *, factor: int) -> Image.Image | None:
     return out
 
 
-def _feed(idat: list[memoryview]) -> Iterator[bytes]:
-    """Yield the compressed image data in modest pieces (bounded inflate buffers)."""
-    for payload in idat:
-        for start in range(0, len(payload), _CHUNK_IN):
-            yield bytes(payload[start : start + _CHUNK_IN])
+def _feed(fp: BinaryIO, length: int, chunks: Iterator[tuple[bytes, int]]) -> Iterator[bytes]:
+    """Yield the compressed image data of the current and following IDAT chunks in pieces."""
+    while True:
+        left = length
+        while left > 0:
+            piece = fp.read(min(left, _CHUNK_IN))
+            if not piece:
+                return
+            left -= len(piece)
+            yield piece
+        kind, length = next(chunks, (b"IEND", 0))
+        if kind != b"IDAT":
+            return
 
 
 def _decode_strip(

@@ -13,18 +13,19 @@ works are flattened onto white first, which is what blank sticker paper looks li
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
 import re
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from PIL import Image, ImageCms
 
 from gallery.printing.pngstream import reduce_png
-from gallery.storage import Storage
+from gallery.storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -100,20 +101,30 @@ def ensure_print_image(
     )
     if storage.exists(key):
         return key
-    data = render_raster(
-        storage.read(sticker.image_key),
+    render = functools.partial(
+        render_raster,
         size=tuple(placement.image_px),
         rotated=bool(placement.rotated),
         alpha=bool(sticker.has_alpha),
         cmyk_icc=cmyk_icc,
     )
+    local = getattr(storage, "path", None)
+    if callable(local):
+        # Stream a local master from disk: a 50 MB PNG need not sit in memory as bytes too.
+        try:
+            with open(local(sticker.image_key), "rb") as master:
+                data = render(master)
+        except FileNotFoundError as exc:
+            raise StorageError(f"missing: {sticker.image_key}") from exc
+    else:
+        data = render(storage.read(sticker.image_key))
     storage.write(key, data)
     log.info("print raster %s rendered (%d bytes)", key, len(data))
     return key
 
 
 def render_raster(
-    master: bytes,
+    master: bytes | BinaryIO,
     *,
     size: tuple[int, int],
     rotated: bool,
@@ -144,11 +155,14 @@ def render_raster(
     return out.getvalue()
 
 
-def _decode_for(master: bytes, target: tuple[int, int]) -> tuple[Image.Image, bytes | None]:
+def _decode_for(
+    master: bytes | BinaryIO, target: tuple[int, int]
+) -> tuple[Image.Image, bytes | None]:
     """Decode ``master`` no bigger than needed for ``target``; return it upright with its ICC."""
     global decode_count
     decode_count += 1
-    image = Image.open(io.BytesIO(master))
+    fp = io.BytesIO(master) if isinstance(master, bytes | bytearray) else master
+    image = Image.open(fp)
     icc = image.info.get("icc_profile")
     orientation = image.getexif().get(0x0112, 1)
     want = (target[1], target[0]) if orientation in _TRANSPOSED else target
@@ -158,7 +172,8 @@ def _decode_for(master: bytes, target: tuple[int, int]) -> tuple[Image.Image, by
     elif image.format == "PNG":
         factor = max(1, int(min(image.width / want[0], image.height / want[1]) / 2))
         if factor >= 2:
-            reduced = reduce_png(master, factor=factor)
+            fp.seek(0)
+            reduced = reduce_png(fp, factor=factor)
             if reduced is not None:
                 image = reduced
     image.load()
