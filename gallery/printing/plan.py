@@ -141,7 +141,9 @@ def place(
     if sticker.has_alpha:
         # Transparent works are never cropped: they fit inside the label itself, and inside
         # the die-cut offset too when a cut line is drawn around them.
-        target = trim.expand(-options.cut_offset_mm) if options.cut_lines else trim
+        # On tiny labels the offset may take at most a quarter of the label.
+        inset = min(options.cut_offset_mm, min(trim.width, trim.height) / 4)
+        target = trim.expand(-inset) if options.cut_lines else trim
         fit = Fit.CONTAIN
     else:
         target, fit = bleed_box, options.fit

@@ -115,6 +115,9 @@ def test_transparent_art_is_never_cropped_even_when_cover_is_asked_for():
     cut = ExportOptions(fit=Fit.COVER, cut_lines=True, cut_offset_mm=2.0)
     diecut = plan_export(lay, [(art, 1)], cut)[0].placements[0]
     assert diecut.art_box.width == pytest.approx(36.0)  # 2 mm for the die line on each side
+    tiny = sheet(w=12.0, h=12.0, shape=Shape.CIRCLE)
+    dot = plan_export(tiny, [(art, 1)], cut.replace(cut_offset_mm=10.0))[0].placements[0]
+    assert dot.art_box.width == pytest.approx(6.0)  # the offset never eats the whole label
 
 
 def test_bleed_never_reaches_a_neighbouring_label():
