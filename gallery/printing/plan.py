@@ -22,7 +22,7 @@ ROTATE_GAIN = 1.01  # rotate only when it makes the artwork clearly larger, not 
 
 @dataclass(frozen=True)
 class StickerSource:
-    """One artwork as the planner needs it (no pixels, just their size)."""
+    """One artwork as the planner needs it: no pixels, just their upright size (EXIF applied)."""
 
     work_id: int
     image_key: str

@@ -99,7 +99,10 @@ def test_label_stock_default_bleed_never_reaches_the_neighbouring_label(builtins
             assert layout.defaults.bleed_mm <= min(layout.gap_x, layout.gap_y) / 2 + 1e-9
 
 
-@pytest.mark.skipif(glabels_default_dir() is None, reason="glabels-data not installed; apt-get install glabels-data")
+@pytest.mark.skipif(
+    glabels_default_dir() is None,
+    reason="glabels-data not installed; apt-get install glabels-data",
+)
 @pytest.mark.parametrize(
     ("builtin", "imported"),
     [("avery-l7160", "glabels-avery-l7160"), ("avery-5294", "glabels-avery-5294")],
