@@ -51,7 +51,8 @@ def dieline(
         raise ValueError("dieline needs a positive box and a non-negative offset")
     px_per_mm = min(WORK_PX_PER_MM, MAX_WORK_PX / max(box.width, box.height))
     size = (max(2, round(box.width * px_per_mm)), max(2, round(box.height * px_per_mm)))
-    small = alpha_mask.convert("L").resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    mask = alpha_mask if alpha_mask.mode == "L" else alpha_mask.convert("L")  # no 16 MP copy
+    small = mask.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     inside = np.asarray(small) >= ALPHA_THRESHOLD
     if not inside.any():
         return []
