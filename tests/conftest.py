@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +87,6 @@ def make_image():
 # --- Staff accounts: log a test client in as a curator, printer or admin. ---
 
 STAFF_PASSWORD = "violet tram harbour 42"
-_staff_numbers = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ def make_staff(app, *roles, decider: bool = False, login: str | None = None) -> 
 
     with app.app_context():
         user = create_user(
-            login=login or f"staff{next(_staff_numbers)}",
+            login=login or f"staff-{secrets.token_hex(4)}",
             password=STAFF_PASSWORD,
             roles=roles,
             decider=decider,

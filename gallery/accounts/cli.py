@@ -5,6 +5,8 @@ There is no default account: the first admin is made here. Output is tab-separat
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -29,11 +31,15 @@ user_cli = AppGroup("user", help="Create, list and disable staff accounts.")
 ROLE_NAMES = [role.value for role in Role]
 
 
+def _interactive() -> bool:
+    """Tell whether a person types at a terminal (else the password is piped in)."""
+    return sys.stdin.isatty()
+
+
 def read_password() -> str:
     """Read the password: one line from piped input, or typed twice at a terminal."""
-    stdin = click.get_text_stream("stdin")
-    if not stdin.isatty():
-        return stdin.readline().rstrip("\r\n")
+    if not _interactive():
+        return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 

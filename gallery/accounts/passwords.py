@@ -18,6 +18,7 @@ SITE_WORDS = frozenset({"stickergallery", "sticker gallery", "stickers", "galler
 
 _hasher = PasswordHasher()
 _TRAILING = re.compile(r"[\d\W_]+$")
+_NOISE = re.compile(r"[\d\W_]+")
 
 
 class PasswordProblem(enum.StrEnum):
@@ -86,12 +87,18 @@ def password_problem(password: str, *, login: str = "") -> PasswordProblem | Non
     variants = _variants(password)
     if variants & common_passwords():
         return PasswordProblem.COMMON
-    guessable = set(SITE_WORDS)
-    if login:
-        guessable |= {login.lower(), login.lower()[::-1]}
-    if variants & guessable:
+    if _only_guessable_words(password, login):
         return PasswordProblem.GUESSABLE
     return None
+
+
+def _only_guessable_words(password: str, login: str) -> bool:
+    """Tell whether the password is the login or the site's name, repeated or with digits."""
+    rest = password.lower()
+    words = sorted({*SITE_WORDS, login.lower(), login.lower()[::-1]} - {""}, key=len, reverse=True)
+    for word in words:
+        rest = rest.replace(word, "")
+    return not _NOISE.sub("", rest)
 
 
 def problem_message(problem: PasswordProblem) -> str:
