@@ -134,9 +134,14 @@ def _parse(file: Path) -> ET.Element:
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise ValueError(f"{file}: DTDs and entities are not accepted")
     try:
-        return ET.fromstring(data)  # noqa: S314 - checked above
+        root = ET.fromstring(data)  # noqa: S314 - checked above
     except ET.ParseError as exc:
         raise ValueError(f"{file}: not valid XML: {exc}") from exc
+    # Some files declare xmlns="http://glabels.org/xmlns/3.0/", others none: drop it.
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag.startswith("{"):
+            el.tag = el.tag.split("}", 1)[1]
+    return root
 
 
 def _paper_sizes(file: Path) -> dict[str, tuple[str, float, float]]:
