@@ -48,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per feature."""
     from gallery.accounts.admin import bp as admin_bp
     from gallery.accounts.views import bp as accounts_bp
+    from gallery.curation.views import bp as curation_bp
     from gallery.public.feed import bp as feed_bp
     from gallery.public.packs import bp as packs_bp
     from gallery.public.pages import bp as pages_bp
@@ -61,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feed_bp)
     app.register_blueprint(submissions_bp)
     app.register_blueprint(claim_bp)
+    app.register_blueprint(curation_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
 

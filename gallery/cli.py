@@ -6,10 +6,12 @@ Each command is a thin call into a domain function; output is tab-separated for 
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from gallery.accounts.cli import user_cli
+from gallery.curation.operations import DECISIONS
 from gallery.extensions import db
 
 works_cli = AppGroup("works", help="Inspect and decide on works.")
@@ -23,11 +25,48 @@ def _cell(value: object) -> str:
 
 @works_cli.command("list")
 def list_works() -> None:
-    """Print one line per work, oldest first: id, status, title, credit (tab separated)."""
+    """Print one line per work, oldest first: id, status, title, credit, votes, mean score."""
     from gallery.works import work_rows
 
     for row in work_rows():
         click.echo("\t".join(_cell(v) for v in row))
+
+
+@works_cli.command("set-status")
+@click.argument("work_id", type=int)
+@click.argument("status", type=click.Choice([s.value for s in DECISIONS]))
+def set_status(work_id: int, status: str) -> None:
+    """Decide on a work from the terminal, with the same rules as the curation pages."""
+    from gallery.curation.operations import DecisionRefused, decide
+    from gallery.models import Work, WorkStatus
+
+    work = db.session.get(Work, work_id)
+    if work is None:
+        raise click.ClickException(f"no work with id {work_id}")
+    try:
+        decision = decide(work=work, status=WorkStatus(status), by=None)
+    except DecisionRefused as refused:
+        # The terminal has no request to pick a language from: use the site's default.
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            reason = str(refused.reason)
+        raise click.ClickException(f"work {work_id}: refused: {reason}") from None
+    db.session.commit()
+    if decision is None:
+        click.echo(f"{work_id}\t{status}\tunchanged")
+    else:
+        click.echo(f"{work_id}\t{decision.from_status.value} -> {status}")
+
+
+@works_cli.command("find-duplicates")
+def find_duplicates() -> None:
+    """Flag look-alike works (perceptual hashes close) that are not flagged yet."""
+    from gallery.curation.duplicates import find_all_near_duplicates
+
+    pairs = find_all_near_duplicates()
+    db.session.commit()
+    for pair in pairs:
+        click.echo(f"{pair.first_id}\t{pair.second_id}\t{pair.distance}")
+    click.echo(f"{len(pairs)} new near-duplicate pairs")
 
 
 @storage_cli.command("sweep")

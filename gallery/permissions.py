@@ -68,3 +68,8 @@ def can_publish_pack(user) -> bool:
 def can_edit_pages(user) -> bool:
     """Admins edit the public texts (the call for works)."""
     return can_admin(user)
+
+
+def can_moderate(user) -> bool:
+    """Admins and deciding curators take decisions, merge duplicates and remove spam."""
+    return can_admin(user) or (_has(user, Role.CURATOR) and bool(user.decider))

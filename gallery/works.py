@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from gallery.extensions import db
-from gallery.models import Entry, Work
+from gallery.models import Entry, Vote, Work
 
 
 def credit_label(entry: Entry) -> str:
@@ -16,7 +16,22 @@ def credit_label(entry: Entry) -> str:
 
 
 def work_rows() -> Iterator[tuple]:
-    """Yield (id, status, title, credit) per work, oldest first."""
-    query = select(Work, Entry).join(Entry).order_by(Work.created_at, Work.id)
-    for work, entry in db.session.execute(query):
-        yield (work.id, work.status.value, work.title, credit_label(entry))
+    """Yield (id, status, title, credit, votes, mean score) per work, oldest first.
+
+    The mean has two decimals and is blank for a work nobody has voted on.
+    """
+    votes = (
+        select(Vote.work_id, func.count().label("votes"), func.sum(Vote.score).label("total"))
+        .group_by(Vote.work_id)
+        .subquery()
+    )
+    query = (
+        select(Work, Entry, votes.c.votes, votes.c.total)
+        .join(Entry)
+        .outerjoin(votes, votes.c.work_id == Work.id)
+        .order_by(Work.created_at, Work.id)
+    )
+    for work, entry, count, total in db.session.execute(query):
+        mean = f"{total / count:.2f}" if count else ""
+        row = (work.id, work.status.value, work.title, credit_label(entry))
+        yield (*row, count or 0, mean)

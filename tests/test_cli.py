@@ -29,16 +29,30 @@ def add_work(title: str, credit: str, token: str) -> Work:
     return work
 
 
-def test_works_list_prints_id_status_title_credit_tab_separated_oldest_first(app, runner):
-    """One line per work, no header, tab separated; anonymous shows as 'anonymous'."""
+def test_works_list_prints_id_status_title_credit_votes_mean_tab_separated_oldest_first(
+    app, runner
+):
+    """One line per work, no header, tab separated; anonymous shows as 'anonymous'.
+
+    After the four original columns: the number of votes and the mean score (two decimals,
+    blank without votes).
+    """
+    from gallery.models import Role, User, Vote
+
     with app.app_context():
         first = add_work("Dove\tof peace", "Ann", "tokA").id
         second = add_work("", "", "tokB").id
+        for login, score in (("c1", 4), ("c2", 5), ("c3", 5)):
+            user = User(login=login, password_hash="x", roles=Role.CURATOR.value)
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(Vote(user_id=user.id, work_id=first, score=score))
+        db.session.commit()
     result = runner.invoke(args=["works", "list"])
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        f"{first}\tnew\tDove of peace\tAnn",
-        f"{second}\tnew\t\tanonymous",
+        f"{first}\tnew\tDove of peace\tAnn\t3\t4.67",
+        f"{second}\tnew\t\tanonymous\t0\t",
     ]
 
 

@@ -1,0 +1,39 @@
+"""Read side of decisions: a work's decision log and what the last release shows artists."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from gallery.extensions import db
+from gallery.models import Decision, Release, Work, WorkStatus
+
+
+def decision_log(work: Work) -> list[Decision]:
+    """Return the work's decisions, newest first."""
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(Decision.work_id == work.id)
+            .options(selectinload(Decision.user))
+            .order_by(Decision.id.desc())
+        )
+    )
+
+
+def latest_release() -> Release | None:
+    """Return the most recent release of decisions, if any."""
+    return db.session.scalar(select(Release).order_by(Release.id.desc()).limit(1))
+
+
+def released_status(work: Work, release: Release | None = None) -> WorkStatus | None:
+    """Return the work's status as of the latest release, or None if nothing was released."""
+    release = release or latest_release()
+    if release is None:
+        return None
+    return db.session.scalar(
+        select(Decision.to_status)
+        .where(Decision.work_id == work.id, Decision.id <= release.last_decision_id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )

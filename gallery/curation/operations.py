@@ -1,0 +1,181 @@
+"""Domain operations of curation: votes, decisions, releases, removal. They flush, never commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from gallery.extensions import db
+from gallery.files import discard
+from gallery.models import Decision, DecisionSource, Entry, Release, User, Vote, Work, WorkStatus
+from gallery.models.submissions import utcnow
+from gallery.permissions import can_decide
+
+log = logging.getLogger(__name__)
+
+SCORES = range(1, 6)
+# The statuses a decision may set; "new" and "withdrawn" belong to the intake and the artist.
+DECISIONS = (WorkStatus.SHORTLISTED, WorkStatus.SELECTED, WorkStatus.PUBLISHED, WorkStatus.DECLINED)
+
+
+class VoteRefused(Exception):  # noqa: N818 - named in the issue like DecisionRefused
+    """A vote that cannot be cast; ``reason`` is a translatable message."""
+
+    def __init__(self, reason) -> None:
+        """Keep the reason for the page or the terminal."""
+        # Kept lazy: it becomes text in the reader's language when shown, not when raised.
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DecisionRefused(Exception):  # noqa: N818 - the name the issue and callers use
+    """A decision the rules forbid; ``reason`` is a translatable message saying why."""
+
+    def __init__(self, reason) -> None:
+        """Keep the reason for the page or the terminal."""
+        # Kept lazy: it becomes text in the reader's language when shown, not when raised.
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class BulkOutcome:
+    """What a bulk decision did: decided, already so, and refused with reasons."""
+
+    decided: list[Work] = field(default_factory=list)
+    unchanged: list[Work] = field(default_factory=list)
+    refused: list[tuple[Work, str]] = field(default_factory=list)
+
+
+def _upsert(values: dict):
+    """Return INSERT … ON CONFLICT (user, work) DO UPDATE for the session's database."""
+    name = db.session.get_bind().dialect.name
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(name)
+    if dialect is None:
+        return None
+    statement = dialect.insert(Vote).values(**values)
+    return statement.on_conflict_do_update(
+        index_elements=[Vote.user_id, Vote.work_id],
+        set_={"score": statement.excluded.score, "updated_at": statement.excluded.updated_at},
+    )
+
+
+def cast_vote(*, user: User, work: Work, score: int) -> None:
+    """Record ``user``'s score for ``work``, replacing an earlier one; safe against races."""
+    if score not in SCORES:
+        raise ValueError("a score is 1 to 5")
+    if work.status == WorkStatus.WITHDRAWN:
+        raise VoteRefused(_l("The artist withdrew this work, so it can no longer be voted on."))
+    now = utcnow()
+    values = {"user_id": user.id, "work_id": work.id, "score": score}
+    statement = _upsert({**values, "created_at": now, "updated_at": now})
+    if statement is not None:
+        # One statement: the database settles two simultaneous votes, never two rows.
+        db.session.execute(statement)
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(Vote(**values))
+    except IntegrityError:
+        db.session.execute(
+            Vote.__table__.update()
+            .where(Vote.user_id == user.id, Vote.work_id == work.id)
+            .values(score=score, updated_at=now)
+        )
+
+
+def retract_vote(*, user: User, work: Work) -> bool:
+    """Remove ``user``'s vote on ``work``; tell whether there was one."""
+    result = db.session.execute(
+        delete(Vote).where(Vote.user_id == user.id, Vote.work_id == work.id)
+    )
+    return bool(result.rowcount)
+
+
+def decision_refusal(*, work: Work, status: WorkStatus, by: User | None):
+    """Return why ``by`` may not set ``work`` to ``status`` (None when allowed)."""
+    if status not in DECISIONS:
+        return _l("“%(status)s” is not a decision curators take.", status=status.value)
+    if work.status == WorkStatus.WITHDRAWN:
+        return _l("The artist withdrew this work; it cannot be changed.")
+    if by is not None and not can_decide(by, work):
+        return _l("You do not have the right to decide on works.")
+    if status == WorkStatus.PUBLISHED and not work.entry.consent_publish:
+        return _l("The artist did not allow publishing on the website.")
+    if status == WorkStatus.SELECTED and not work.entry.consent_print:
+        return _l("The artist did not allow printing as stickers.")
+    return None
+
+
+def decide(*, work: Work, status: WorkStatus, by: User | None) -> Decision | None:
+    """Set ``work``'s status and log it (``by=None``: the terminal); None if already so."""
+    reason = decision_refusal(work=work, status=status, by=by)
+    if reason is not None:
+        raise DecisionRefused(reason)
+    if work.status == status:
+        return None
+    decision = Decision(
+        work_id=work.id,
+        user_id=by.id if by is not None else None,
+        source=DecisionSource.WEB if by is not None else DecisionSource.CLI,
+        from_status=work.status,
+        to_status=status,
+    )
+    work.status = status
+    db.session.add(decision)
+    db.session.flush()
+    log.info("work %s: %s -> %s", work.id, decision.from_status, decision.to_status)
+    return decision
+
+
+def decide_many(*, works: Iterable[Work], status: WorkStatus, by: User | None) -> BulkOutcome:
+    """Apply one decision to several works; refusals are collected, the others proceed."""
+    outcome = BulkOutcome()
+    for work in works:
+        try:
+            decision = decide(work=work, status=status, by=by)
+        except DecisionRefused as refused:
+            outcome.refused.append((work, refused.reason))
+            continue
+        (outcome.decided if decision else outcome.unchanged).append(work)
+    return outcome
+
+
+def release_decisions(*, by: User | None) -> Release:
+    """Show artists every decision taken so far, in one batch."""
+    last = db.session.scalar(select(func.max(Decision.id))) or 0
+    release = Release(by_id=by.id if by is not None else None, last_decision_id=last)
+    db.session.add(release)
+    db.session.flush()
+    log.info("decisions released up to %s", last)
+    return release
+
+
+def remove_work(*, work: Work) -> None:
+    """Delete a work (spam, abuse) with its files; an entry left without works goes too."""
+    entry, work_id = work.entry, work.id
+    if all(other.id == work_id for other in entry.works):
+        remove_entry(entry=entry)
+        return
+    for key in work.file_keys():
+        discard(key)
+    entry.works.remove(work)
+    db.session.flush()
+    log.info("work %s removed", work_id)
+
+
+def remove_entry(*, entry: Entry) -> None:
+    """Delete a whole entry (spam, abuse) with every work and file of it."""
+    entry_id = entry.id
+    for work in entry.works:
+        for key in work.file_keys():
+            discard(key)
+    db.session.delete(entry)
+    db.session.flush()
+    log.info("entry %s removed", entry_id)

@@ -1,0 +1,149 @@
+"""The curators' gallery: the grid, thumbnails, blind mode, "next to judge" and the ranking."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from gallery.accounts.access import require, safe_next
+from gallery.accounts.operations import set_blind_mode
+from gallery.curation.forms import (
+    RANK_LABELS,
+    SORT_LABELS,
+    STATUS_LABELS,
+    BlindForm,
+    BulkForm,
+    ButtonForm,
+    FilterForm,
+)
+from gallery.curation.history import latest_release
+from gallery.curation.queries import PAGE_SIZE, GalleryQuery, gallery_page, next_to_judge
+from gallery.curation.scores import RankBy, ranking_page
+from gallery.extensions import db
+from gallery.models import User, Work
+from gallery.permissions import can_admin, can_curate, can_moderate, can_vote
+from gallery.serving import send_stored
+
+bp = Blueprint("curation", __name__, url_prefix="/curate")
+
+# Derivatives never change under a file token, so browsers may keep them for a while.
+IMAGE_MAX_AGE = 3600
+
+
+def me() -> User:
+    """Return the logged-in user object itself (domain functions take no proxies)."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def gallery_query() -> GalleryQuery:
+    """Read the grid's filters and sort from the query string."""
+    return FilterForm(formdata=request.args).to_query()
+
+
+def work_url(work_id: int, query: GalleryQuery, **extra) -> str:
+    """Return a work page address that keeps the grid's filters (for ←/→ and going back)."""
+    return url_for("curation.work", work_id=work_id, **query.args(page=1), **extra)
+
+
+def _query_string(args: dict) -> str:
+    """Return ``?a=1&b=2`` for ``args`` (empty without arguments)."""
+    return "?" + urlencode(args) if args else ""
+
+
+@bp.context_processor
+def curation_context() -> dict:
+    """Labels and permission checks every curation template uses."""
+    user = current_user
+    return {
+        "status_labels": STATUS_LABELS,
+        "may_moderate": can_moderate(user),
+        "may_admin": can_admin(user),
+        "may_vote": lambda work: can_vote(user, work),
+    }
+
+
+@bp.get("")
+@require(can_curate)
+def gallery():
+    """Show one page of the grid with the chosen filters and sort."""
+    user = me()
+    query = gallery_query()
+    page = gallery_page(user=user, query=query, blind=user.blind_mode)
+    return render_template(
+        "curation/gallery.html",
+        page=page,
+        query=query,
+        filters=FilterForm(formdata=request.args),
+        sort_labels=SORT_LABELS,
+        bulk=BulkForm(),
+        button=ButtonForm(),
+        blind=BlindForm(blind_mode=not user.blind_mode),
+        release=latest_release(),
+        # One url_for per page, not four per card: the grid stays cheap at 120 cards.
+        image_base=url_for("curation.image", work_id=0, width=0).removesuffix("0/0.webp"),
+        work_base=url_for("curation.work", work_id=0).removesuffix("0"),
+        work_suffix=_query_string(query.args(page=1)),
+    )
+
+
+@bp.get("/works/<int:work_id>/<int:width>.webp")
+@require(can_curate)
+def image(work_id: int, width: int):
+    """Serve one WebP derivative of a work to curators."""
+    work = db.get_or_404(Work, work_id)
+    if width not in work.widths:
+        abort(404)
+    return send_stored(work.derivative_key(width), max_age=IMAGE_MAX_AGE)
+
+
+@bp.post("/blind")
+@require(can_curate)
+def blind():
+    """Switch blind mode (credits and notes hidden) and go back to the page."""
+    form = BlindForm()
+    if not form.validate_on_submit():
+        abort(400)
+    set_blind_mode(me(), blind=bool(form.blind_mode.data))
+    db.session.commit()
+    if form.blind_mode.data:
+        flash(_("Blind mode is on: credits and notes are hidden."), "success")
+    else:
+        flash(_("Blind mode is off: credits and notes are shown."), "success")
+    return redirect(safe_next(request.args.get("next")) or url_for("curation.gallery"), code=303)
+
+
+@bp.get("/next")
+@require(can_curate)
+def next_work():
+    """Go to the work this curator should judge next (fewest votes, none from them)."""
+    work_id = next_to_judge(me())
+    if work_id is None:
+        flash(_("You have voted on every work that is waiting for a decision."), "success")
+        return redirect(url_for("curation.gallery"))
+    return redirect(work_url(work_id, gallery_query()))
+
+
+@bp.get("/ranking")
+@require(can_curate)
+def ranking():
+    """Show voted works ranked by one aggregate, each with its vote count."""
+    by = request.args.get("by", RankBy.BAYESIAN.value)
+    by = RankBy(by) if by in set(RankBy) else RankBy.BAYESIAN
+    page = request.args.get("page", 1, type=int) or 1
+    rows, total = ranking_page(user_id=me().id, by=by, page=page)
+    return render_template(
+        "curation/ranking.html",
+        rows=rows,
+        total=total,
+        by=by,
+        page=max(page, 1),
+        rank_labels=RANK_LABELS,
+        page_size=PAGE_SIZE,
+    )
+
+
+# The other pages register on ``bp`` too; imported last because they import ``bp``.
+from gallery.curation import decision_views, work_views  # noqa: E402, F401
