@@ -164,7 +164,9 @@ def _decode_for(
     fp = io.BytesIO(master) if isinstance(master, bytes | bytearray) else master
     image = Image.open(fp)
     icc = image.info.get("icc_profile")
-    orientation = image.getexif().get(0x0112, 1)
+    # Only JPEG EXIF sits before the pixels; Pillow's PNG getexif() decodes the whole image
+    # looking for a trailing eXIf chunk, which is the very cost this module avoids.
+    orientation = image.getexif().get(0x0112, 1) if image.format == "JPEG" else 1
     want = (target[1], target[0]) if orientation in _TRANSPOSED else target
     if image.format == "JPEG":
         # DCT scaling decodes at 1/2, 1/4 or 1/8 straight away, never smaller than asked.

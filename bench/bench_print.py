@@ -1,0 +1,222 @@
+"""Benchmark print export: naive WeasyPrint vs render_export (first and cached) vs img2pdf.
+
+Run: .venv/bin/python bench/bench_print.py [--quick] [--seed N]
+
+Seeded synthetic masters (3000-8000 px, JPEG photos and transparent RGBA PNGs) are placed on a
+48-per-sheet A4 layout, for 48 and 384 stickers. Each case runs in its own process, which
+reports its wall time (imports excluded), its peak RSS (imports included) and the PDF size:
+
+- naive:  WeasyPrint given the full-size masters directly (file:// URLs), same boxes;
+- first:  render_export with an empty print cache (pre-render included);
+- cached: render_export again, every raster already cached;
+- img2pdf: the same 300-DPI derivatives, one per page (the floor for embedding them).
+
+Goals: first >= 8x faster than naive; cached <= 2.5x img2pdf; peak <= 150 MB at 384 stickers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+COUNTS = (48, 384)
+GOALS = {"speedup": 8.0, "cached_vs_floor": 2.5, "peak_mb": 150.0}
+
+
+def make_sources(folder: Path, *, seed: int, count: int, low: int, high: int) -> None:
+    """Write ``count`` seeded masters to ``folder/store/works`` and their list to sources.json."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    works = folder / "store" / "works"
+    works.mkdir(parents=True, exist_ok=True)
+    listing = []
+    for n in range(count):
+        long_side = int(rng.integers(low, high + 1))
+        short = int(long_side * rng.uniform(0.6, 1.0))
+        w, h = (long_side, short) if n % 3 else (short, long_side)
+        alpha = n % 2 == 1
+        key = f"works/src{n:02d}.{'png' if alpha else 'jpg'}"
+        if alpha:
+            # Flat-colour artwork on transparency, like most sticker designs.
+            image = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+            draw = ImageDraw.Draw(image)
+            for _ in range(12):
+                x0, y0 = int(rng.integers(0, w * 3 // 4)), int(rng.integers(0, h * 3 // 4))
+                box = (x0, y0, x0 + w // 4 + int(rng.integers(0, w // 4)), y0 + h // 4)
+                colour = tuple(int(c) for c in rng.integers(0, 256, 3)) + (255,)
+                draw.ellipse(box, fill=colour)
+            image.save(works / Path(key).name, "PNG", compress_level=6)
+        else:
+            # A camera-like photo: smooth large-scale structure plus sensor noise.
+            small = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
+            base = Image.fromarray(small).resize((w, h), Image.Resampling.BICUBIC)
+            base = base.filter(ImageFilter.GaussianBlur(3))
+            noise = rng.integers(-12, 13, (h, w, 3), dtype=np.int16)
+            pixels = np.clip(np.asarray(base, dtype=np.int16) + noise, 0, 255).astype(np.uint8)
+            Image.fromarray(pixels).save(works / Path(key).name, "JPEG", quality=90)
+            del pixels, noise
+        listing.append({"work_id": n + 1, "key": key, "w": w, "h": h, "alpha": alpha})
+    (folder / "sources.json").write_text(json.dumps(listing))
+
+
+def bench_layout():
+    """Return an A4 plain-paper layout with 48 rounded 30 mm stickers (6 x 8) per sheet."""
+    from gallery.printing.geometry import Grid, Layout
+    from gallery.printing.options import ExportOptions, Mode, Shape
+
+    return Layout(
+        id="bench-a4-48",
+        name="Bench A4, 48 stickers 30 mm",
+        page_size="A4",
+        page_width=210.0,
+        page_height=297.0,
+        shape=Shape.ROUNDED,
+        label_width=30.0,
+        label_height=30.0,
+        corner_radius=2.0,
+        grids=(Grid(columns=6, rows=8, x0=7.5, y0=11.0, dx=33.0, dy=35.0),),
+        mode=Mode.PLAIN,
+        defaults=ExportOptions(bleed_mm=1.0, crop_marks=True),
+    )
+
+
+def plan(folder: Path, count: int):
+    """Return (layout, options, sheets, storage) for ``count`` stickers over all sources."""
+    from gallery.printing.plan import StickerSource, plan_export
+    from gallery.storage import LocalStorage
+
+    listing = json.loads((folder / "sources.json").read_text())
+    sources = [
+        StickerSource(s["work_id"], s["key"], s["w"], s["h"], s["alpha"], f"Artist {i}", f"W{i}")
+        for i, s in enumerate(listing)
+    ]
+    items = [(s, count // len(sources) + (i < count % len(sources))) for i, s in enumerate(sources)]
+    layout = bench_layout()
+    options = layout.defaults
+    sheets = plan_export(layout, [item for item in items if item[1]], options)
+    return layout, options, sheets, LocalStorage(folder / "store")
+
+
+def run_case(case: str, folder: Path, count: int) -> dict:
+    """Run one case in this process and return its measurements."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # libharfbuzz-subset notice
+        import img2pdf
+        from weasyprint import HTML
+
+        from gallery.printing import raster, render
+    layout, options, sheets, storage = plan(folder, count)
+    if case == "first":
+        shutil.rmtree(folder / "store" / "print-cache", ignore_errors=True)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    if case in ("first", "cached"):
+        decoded = raster.decode_count
+        pdf = render.render_export(layout, sheets, options, storage=storage, title="Bench")
+        if case == "cached":
+            assert raster.decode_count == decoded, "cached export decoded a master"
+    elif case == "naive":
+        body = []
+        for sheet in sheets:
+            body.append('<section class="sheet">')
+            for p in sheet.placements:
+                url = storage.path(p.sticker.image_key).as_uri()
+                body.append(
+                    f'<div class="clip" style="{render._box_css(p.clip_box)}">'
+                    f'<img src="{url}" style="{render._box_css(p.art_box, (p.clip_box.x, p.clip_box.y))}">'
+                    "</div>"
+                )
+            body.append("</section>")
+        document = f"<style>{render._css(layout, '#000')}</style>{''.join(body)}"
+        pdf = HTML(string=document, base_url=str(folder)).write_pdf()
+    else:  # img2pdf: the cached derivatives, one per page at their printed size
+        paths, sizes = [], []
+        for sheet in sheets:
+            for p in sheet.placements:
+                key = raster.print_image_key(p.sticker, p.image_px, rotated=p.rotated)
+                paths.append(str(storage.path(key)))
+                sizes.append(
+                    (img2pdf.mm_to_pt(p.art_box.width), img2pdf.mm_to_pt(p.art_box.height))
+                )
+        pdf = img2pdf.convert(paths, layout_fun=img2pdf.get_fixed_dpi_layout_fun((300, 300)))
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak, "baseline_mb": baseline, "pdf_bytes": len(pdf)}
+
+
+def child(case: str, folder: Path, count: int) -> dict:
+    """Run one case in a fresh interpreter so its memory peak is its own."""
+    cmd = [sys.executable, __file__, "--case", case, "--folder", str(folder), "--count", str(count)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=3600)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prepare sources, run every case for 48 and 384 stickers, print the table and goals."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, smaller masters")
+    parser.add_argument("--seed", type=int, default=20250101)
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.case == "make":
+        n, low, high = (6, 3000, 4500) if args.count == 1 else (12, 3000, 8000)
+        make_sources(args.folder, seed=args.seed, count=n, low=low, high=high)
+        return 0
+    if args.case:
+        print(json.dumps(run_case(args.case, args.folder, args.count)))
+        return 0
+    folder = RESULTS / f"print-{'quick' if args.quick else 'full'}-{args.seed}"
+    if not (folder / "sources.json").exists():
+        print(f"generating seeded masters in {folder.relative_to(ROOT)} …", flush=True)
+        cmd = [sys.executable, __file__, "--case", "make", "--folder", str(folder)]
+        cmd += ["--count", "1" if args.quick else "0", "--seed", str(args.seed)]
+        subprocess.run(cmd, check=True, timeout=3600)
+    listing = json.loads((folder / "sources.json").read_text())
+    sizes = sorted(max(s["w"], s["h"]) for s in listing)
+    print(f"{len(listing)} masters, {sizes[0]}-{sizes[-1]} px, half JPEG photos, half RGBA PNG")
+    header = (
+        f"{'stickers':>8} {'case':<8} {'time s':>8} {'peak MB':>8} {'import MB':>9} {'PDF MB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    ok = True
+    for count in COUNTS:
+        rows = {}
+        for case in ("naive", "first", "cached", "img2pdf"):
+            rows[case] = r = child(case, folder, count)
+            print(
+                f"{count:>8} {case:<8} {r['seconds']:>8.2f} {r['peak_mb']:>8.1f} "
+                f"{r['baseline_mb']:>9.1f} {r['pdf_bytes'] / 1e6:>8.2f}",
+                flush=True,
+            )
+        speedup = rows["naive"]["seconds"] / rows["first"]["seconds"]
+        ratio = rows["cached"]["seconds"] / rows["img2pdf"]["seconds"]
+        checks = [
+            (f"first {speedup:.1f}x faster than naive", speedup >= GOALS["speedup"]),
+            (f"cached {ratio:.2f}x img2pdf", ratio <= GOALS["cached_vs_floor"]),
+        ]
+        if count == max(COUNTS):
+            peak = max(rows[c]["peak_mb"] for c in ("first", "cached"))
+            checks.append((f"peak {peak:.0f} MB", peak <= GOALS["peak_mb"]))
+        for text, good in checks:
+            ok &= good
+            print(f"{'':>8} {'PASS' if good else 'FAIL'} {text}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
