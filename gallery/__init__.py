@@ -42,6 +42,9 @@ def register_extensions(app: Flask) -> None:
     from gallery.database import register_sqlite_pragmas
 
     register_sqlite_pragmas(app)
+    from gallery import jobs
+
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -49,6 +52,8 @@ def register_blueprints(app: Flask) -> None:
     from gallery.accounts.admin import bp as admin_bp
     from gallery.accounts.views import bp as accounts_bp
     from gallery.curation.views import bp as curation_bp
+    from gallery.printing import export_views  # noqa: F401 (adds its routes to printing_bp)
+    from gallery.printing.views import bp as printing_bp
     from gallery.public.feed import bp as feed_bp
     from gallery.public.packs import bp as packs_bp
     from gallery.public.pages import bp as pages_bp
@@ -65,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(curation_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(printing_bp)
 
 
 def register_errors(app: Flask) -> None:

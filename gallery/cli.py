@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from gallery.accounts.cli import user_cli
 from gallery.curation.operations import DECISIONS
 from gallery.extensions import db
+from gallery.printing.cli import register_print_cli
 
 works_cli = AppGroup("works", help="Inspect and decide on works.")
 storage_cli = AppGroup("storage", help="Maintain the file store.")
@@ -92,4 +93,5 @@ def register_cli(app: Flask) -> None:
     """Attach the command groups to ``app``."""
     app.cli.add_command(works_cli)
     app.cli.add_command(storage_cli)
+    register_print_cli(app)
     app.cli.add_command(user_cli)

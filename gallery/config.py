@@ -50,6 +50,17 @@ class Defaults:
 
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
 
+    # Print exports. Layouts load from print_layouts/, the import folder (default
+    # <instance>/print_layouts, where `layouts import-glabels` writes) and PRINT_LAYOUT_DIRS.
+    PRINT_MIN_DPI = 300
+    PRINT_MAX_SHEETS = 50
+    PRINT_LAYOUT_DIRS: ClassVar[list[str]] = []
+    PRINT_IMPORT_DIR: str | None = None
+    # Background jobs: "thread" (inside the web process), "sync" (inline) or "rq" (planned).
+    JOB_BACKEND = "thread"
+    JOB_TIMEOUT_SECONDS = 600
+    JOB_STALE_SECONDS = 900
+
     # Staff accounts. SECURE_COOKIES (env GALLERY_SECURE_COOKIES=true) marks the session
     # cookie Secure; turn it on whenever the site is served over HTTPS.
     SECURE_COOKIES = False

@@ -73,3 +73,10 @@ def can_edit_pages(user) -> bool:
 def can_moderate(user) -> bool:
     """Admins and deciding curators take decisions, merge duplicates and remove spam."""
     return can_admin(user) or (_has(user, Role.CURATOR) and bool(user.decider))
+
+
+def can_print_work(user, work: Work) -> bool:
+    """Printers see and print a work only if its artist agreed to print and did not withdraw it."""
+    return (
+        can_print(user) and work.status != WorkStatus.WITHDRAWN and bool(work.entry.consent_print)
+    )

@@ -1,0 +1,257 @@
+"""Background jobs: ``enqueue(kind, export_id)`` runs a job and records its state on the row.
+
+The backend is chosen by ``JOB_BACKEND``: ``thread`` runs jobs one at a time in a thread of
+the web process, ``sync`` runs them inline (tests, the command line). Handlers are named by
+dotted path so a queue backend (``rq``) can hand them to another process unchanged. A job
+owns its own app context and database session and commits progress as it goes, so the page
+that started it can be reloaded, or even the process restarted: jobs a crash left behind are
+marked failed at the next start.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Protocol
+
+from flask import Flask, current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from gallery.extensions import db
+from gallery.models.printing import ACTIVE_STATES, Export, ExportState
+from gallery.models.submissions import utcnow
+
+log = logging.getLogger(__name__)
+
+# kind → "module:function" taking (export_id, progress=callback).
+HANDLERS = {"export": "gallery.printing.operations:run_export"}
+INTERRUPTED = "interrupted"  # error code of a job whose process stopped under it
+TIMED_OUT = "timed-out"
+_EXTENSION = "gallery.jobs"
+
+
+class JobError(Exception):
+    """A job failed with a message fit to show the person who started it."""
+
+
+class JobTimeoutError(JobError):
+    """A job ran longer than ``JOB_TIMEOUT_SECONDS``."""
+
+
+class Backend(Protocol):
+    """What a job backend does: take a job and make sure it runs once."""
+
+    def enqueue(self, kind: str, export_id: int) -> None:
+        """Run (or schedule) job ``kind`` for export ``export_id``."""
+
+
+class SyncBackend:
+    """Run each job inline, in the caller's app context (tests, commands)."""
+
+    def enqueue(self, kind: str, export_id: int) -> None:
+        """Run the job now and return when it is finished."""
+        run_job(kind, export_id)
+
+
+class ThreadBackend:
+    """Run jobs one at a time in a daemon thread of this process (bounded memory)."""
+
+    def __init__(self, app: Flask) -> None:
+        """Remember ``app``; the worker thread starts with the first job."""
+        self.app = app
+        self.jobs: queue.Queue[tuple[str, int]] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def enqueue(self, kind: str, export_id: int) -> None:
+        """Queue the job; start the worker thread if it is not running."""
+        self.jobs.put((kind, export_id))
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                # Daemon: stopping the server must not wait for a render; the next start
+                # marks the abandoned row failed.
+                self.thread = threading.Thread(target=self._work, name="gallery-jobs", daemon=True)
+                self.thread.start()
+
+    def _work(self) -> None:
+        """Take jobs off the queue forever, each in a fresh app context and session."""
+        while True:
+            kind, export_id = self.jobs.get()
+            try:
+                with self.app.app_context():
+                    try:
+                        run_job(kind, export_id)
+                    finally:
+                        db.session.remove()
+            except Exception:
+                # run_job records failures itself; this only guards the thread.
+                log.exception("job %s %s crashed the worker", kind, export_id)
+            finally:
+                self.jobs.task_done()
+
+    def wait(self, timeout: float = 60.0) -> bool:
+        """Wait until every queued job is done (tests); return False on timeout."""
+        deadline = time.monotonic() + timeout
+        while self.jobs.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+
+class RQBackend:
+    """Placeholder for a Redis/RQ queue: configure it once a worker service exists."""
+
+    def __init__(self, app: Flask) -> None:
+        """Refuse to start: the app would otherwise accept jobs that never run."""
+        raise NotImplementedError(
+            "JOB_BACKEND=rq is not implemented yet: use 'thread' or 'sync'. An RQ backend "
+            "would enqueue gallery.jobs.run_job(kind, export_id) on a Redis queue."
+        )
+
+
+def init_app(app: Flask) -> None:
+    """Create the configured backend and fail the jobs an earlier process left unfinished."""
+    name = str(app.config.get("JOB_BACKEND", "thread")).lower()
+    if name == "sync":
+        backend: Backend = SyncBackend()
+    elif name == "thread":
+        backend = ThreadBackend(app)
+    elif name == "rq":
+        backend = RQBackend(app)
+    else:
+        raise ValueError(f"JOB_BACKEND: expected thread, sync or rq, got {name!r}")
+    app.extensions[_EXTENSION] = backend
+    with app.app_context():
+        try:
+            fail_stale_jobs()
+            db.session.commit()
+        except SQLAlchemyError:
+            # A database without the exports table yet (before `db upgrade`): nothing to fix.
+            db.session.rollback()
+            log.debug("stale job check skipped", exc_info=True)
+        finally:
+            db.session.remove()
+
+
+def backend() -> Backend:
+    """Return the current app's job backend."""
+    return current_app.extensions[_EXTENSION]
+
+
+def enqueue(kind: str, export_id: int) -> None:
+    """Run job ``kind`` for ``export_id`` on the configured backend (after the row is committed)."""
+    if kind not in HANDLERS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    # Owned by this process until a worker claims it: a crash before then is noticed too.
+    db.session.execute(update(Export).where(Export.id == export_id).values(worker=worker_name()))
+    db.session.commit()
+    backend().enqueue(kind, export_id)
+
+
+def worker_name() -> str:
+    """Return this process's name in job rows: host and process id, no personal data."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}"
+
+
+def _handler(kind: str) -> Callable[..., None]:
+    """Import the function that does the work of ``kind``."""
+    module, _, name = HANDLERS[kind].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def run_job(kind: str, export_id: int) -> None:
+    """Run one job: mark it running, report progress, then done or failed (committing each)."""
+    # Claim the row atomically so two processes never run the same job.
+    claimed = db.session.execute(
+        update(Export)
+        .where(Export.id == export_id, Export.state == ExportState.QUEUED)
+        .values(state=ExportState.RUNNING, worker=worker_name(), heartbeat_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    export = db.session.get(Export, export_id)
+    if not claimed or export is None:
+        log.info("job %s %s skipped: not queued", kind, export_id)
+        return
+    deadline = time.monotonic() + float(current_app.config["JOB_TIMEOUT_SECONDS"])
+
+    def progress(done: int, total: int) -> None:
+        """Record progress and stop the job between steps once it is over time."""
+        if time.monotonic() > deadline:
+            raise JobTimeoutError(TIMED_OUT)
+        export.progress, export.total, export.heartbeat_at = done, total, utcnow()
+        db.session.commit()
+
+    try:
+        _handler(kind)(export_id, progress=progress)
+    except Exception as exc:
+        db.session.rollback()
+        _fail(export_id, exc)
+        return
+    export.state = ExportState.DONE
+    export.progress = export.total
+    export.finished_at = utcnow()
+    db.session.commit()
+    log.info("job %s %s done", kind, export_id)
+
+
+def _fail(export_id: int, exc: Exception) -> None:
+    """Record why a job failed: known problems by message, anything else as a generic error."""
+    export = db.session.get(Export, export_id)
+    if isinstance(exc, JobError | ValueError):
+        log.warning("job for export %s failed: %s", export_id, exc)
+        message = str(exc)
+    else:
+        log.exception("job for export %s crashed", export_id)
+        message = "error"
+    if export is not None:
+        export.state = ExportState.FAILED
+        export.error = message[:2000]
+        export.finished_at = utcnow()
+        db.session.commit()
+
+
+def _process_gone(worker: str) -> bool:
+    """Tell whether ``worker`` names a process on this host that no longer exists."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname()[:60] or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # exists, owned by someone else
+    return False
+
+
+def fail_stale_jobs() -> int:
+    """Mark failed the jobs whose process died or that stopped reporting; return how many."""
+    stale_after = timedelta(seconds=float(current_app.config["JOB_STALE_SECONDS"]))
+    cutoff = utcnow() - stale_after
+    rows = db.session.scalars(select(Export).where(Export.state.in_(ACTIVE_STATES))).all()
+    failed = 0
+    for export in rows:
+        seen = export.heartbeat_at or export.created_at
+        if seen.tzinfo is None:
+            seen = seen.replace(tzinfo=cutoff.tzinfo)
+        gone = _process_gone(export.worker or "")
+        if gone or seen < cutoff:
+            export.state = ExportState.FAILED
+            export.error = INTERRUPTED
+            export.finished_at = utcnow()
+            failed += 1
+    if failed:
+        log.warning("marked %d interrupted export jobs failed", failed)
+    db.session.flush()
+    return failed

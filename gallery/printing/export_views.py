@@ -1,0 +1,109 @@
+"""Finished and running exports: progress, status for polling, download, retry and delete."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from gallery import jobs
+from gallery.accounts.access import require
+from gallery.extensions import db
+from gallery.models import Export, ExportState
+from gallery.permissions import can_print
+from gallery.printing import operations
+from gallery.printing.forms import ConfirmForm
+from gallery.printing.views import bp
+from gallery.serving import send_stored
+
+
+def error_text(export: Export) -> str:
+    """Return why an export failed, in the reader's language where the reason is known."""
+    if export.error == jobs.INTERRUPTED:
+        return _("The server stopped while this export was being made. Please try again.")
+    if export.error == jobs.TIMED_OUT:
+        return _("This export took too long and was stopped. Try fewer sheets.")
+    if export.error in ("", "error"):
+        return _("Something went wrong while making the PDF. Please try again.")
+    return export.error
+
+
+def _templates_context() -> dict:
+    """Give the export templates their helpers."""
+    return {"error_text": error_text, "confirm": ConfirmForm(), "states": ExportState}
+
+
+@bp.route("/exports")
+@require(can_print)
+def list_exports():
+    """List exports, newest first, with their options and downloads."""
+    exports = operations.recent_exports(limit=100)
+    running = any(export.is_active for export in exports)
+    return render_template(
+        "printing/exports.html", exports=exports, running=running, **_templates_context()
+    )
+
+
+@bp.route("/exports/<int:export_id>")
+@require(can_print)
+def show_export(export_id: int):
+    """Show one export: progress while it runs (the page refreshes itself), then the download."""
+    export = db.get_or_404(Export, export_id)
+    return render_template("printing/export.html", export=export, **_templates_context())
+
+
+@bp.route("/exports/<int:export_id>/status")
+@require(can_print)
+def export_status(export_id: int):
+    """Report an export's state and progress as JSON for the progress bar."""
+    export = db.get_or_404(Export, export_id)
+    data = {
+        "id": export.id,
+        "state": export.state.value,
+        "progress": export.progress,
+        "total": export.total,
+        "sheets": export.sheets,
+    }
+    if export.state is ExportState.DONE:
+        data["download"] = url_for("printing.download_export", export_id=export.id)
+    if export.state is ExportState.FAILED:
+        data["error"] = error_text(export)
+    response = jsonify(data)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/exports/<int:export_id>/download")
+@require(can_print)
+def download_export(export_id: int):
+    """Download a finished export's PDF."""
+    export = db.get_or_404(Export, export_id)
+    if export.state is not ExportState.DONE or not export.pdf_key:
+        abort(404)
+    return send_stored(export.pdf_key, download_name=operations.download_name(export))
+
+
+@bp.route("/exports/<int:export_id>/retry", methods=["POST"])
+@require(can_print)
+def retry_export(export_id: int):
+    """Queue a failed export again with the same choices."""
+    export = db.get_or_404(Export, export_id)
+    if export.state is not ExportState.FAILED:
+        abort(409)
+    operations.retry_export(export=export, by=current_user)
+    db.session.commit()
+    jobs.enqueue("export", export.id)
+    return redirect(url_for("printing.show_export", export_id=export.id), code=303)
+
+
+@bp.route("/exports/<int:export_id>/delete", methods=["POST"])
+@require(can_print)
+def delete_export(export_id: int):
+    """Delete an export and, after the commit, its PDF."""
+    export = db.get_or_404(Export, export_id)
+    if export.is_active:
+        abort(409)
+    operations.delete_export(export=export, by=current_user)
+    db.session.commit()
+    flash(_("The export was deleted."), "info")
+    return redirect(url_for("printing.list_exports"), code=303)

@@ -1,0 +1,273 @@
+"""Print export operations: which works may be printed, starting, running and deleting exports.
+
+They flush; the request (or command) commits once. ``run_export`` is the job handler and is
+called by :mod:`gallery.jobs`, which commits its progress.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from gallery.extensions import db
+from gallery.files import discard, get_storage, stage
+from gallery.models import Entry, Export, ExportState, User, Work, WorkStatus
+from gallery.printing import catalog
+from gallery.printing.geometry import Layout
+from gallery.printing.options import ExportOptions
+from gallery.printing.plan import SheetPlan, StickerSource, plan_export
+from gallery.storage import new_token
+
+log = logging.getLogger(__name__)
+
+MAX_COPIES = 1000
+
+
+class ExportRefusedError(ValueError):
+    """The export cannot be made; ``reasons`` say why, in the user's language."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        """Keep every reason; the message joins them for logs and the command line."""
+        super().__init__("; ".join(reasons))
+        self.reasons = list(reasons)
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """A checked export, not yet rendered: the sheets and the works below the minimum DPI."""
+
+    sheets: list[SheetPlan]
+    warnings: list[dict]
+
+    @property
+    def stickers(self) -> int:
+        """Return how many stickers the sheets hold."""
+        return sum(len(sheet.placements) for sheet in self.sheets)
+
+
+def printable_works() -> list[Work]:
+    """Return works selected for print whose artists consented to print, oldest first."""
+    query = (
+        select(Work)
+        .join(Entry)
+        .where(Work.status == WorkStatus.SELECTED, Entry.consent_print.is_(True))
+        .options(selectinload(Work.entry))
+        .order_by(Work.created_at, Work.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def print_candidates() -> list[Work]:
+    """Return every work a printer may look at for print: all but withdrawn ones, oldest first."""
+    query = (
+        select(Work)
+        .where(Work.status != WorkStatus.WITHDRAWN)
+        .options(selectinload(Work.entry))
+        .order_by(Work.created_at, Work.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def print_refusal(work: Work) -> str | None:
+    """Return why ``work`` may not be printed, or None when it may."""
+    if work.status == WorkStatus.WITHDRAWN:
+        return _("Work %(id)s was withdrawn by the artist.", id=work.id)
+    if not work.entry.consent_print:
+        return _("The artist of work %(id)s did not agree to print.", id=work.id)
+    return None
+
+
+def credit_line(work: Work) -> str | None:
+    """Return the credit printed for ``work``: None when the artist stays anonymous."""
+    return (work.entry.credit or "").strip() or None
+
+
+def sticker_source(work: Work) -> StickerSource:
+    """Describe ``work`` for the sheet planner: its master, size and credit."""
+    return StickerSource(
+        work_id=work.id,
+        image_key=work.master_key,
+        width_px=work.width,
+        height_px=work.height,
+        has_alpha=work.has_alpha,
+        credit=credit_line(work),
+        title=work.title or _("Untitled"),
+    )
+
+
+def load_items(items: Sequence[tuple[int, int]]) -> list[tuple[Work, int]]:
+    """Return the works for (work_id, copies) pairs; raise ExportRefusedError with each problem."""
+    if not items:
+        raise ExportRefusedError([_("Choose at least one work.")])
+    ids = [work_id for work_id, _copies in items]
+    found = {w.id: w for w in db.session.scalars(select(Work).where(Work.id.in_(ids)))}
+    reasons, pairs = [], []
+    for work_id, copies in items:
+        work = found.get(work_id)
+        if work is None:
+            reasons.append(_("There is no work %(id)s.", id=work_id))
+            continue
+        refusal = print_refusal(work)
+        if refusal:
+            reasons.append(refusal)
+        elif not 1 <= copies <= MAX_COPIES:
+            reasons.append(
+                _("Copies of work %(id)s must be 1 to %(max)s.", id=work_id, max=MAX_COPIES)
+            )
+        else:
+            pairs.append((work, copies))
+    if reasons:
+        raise ExportRefusedError(reasons)
+    return pairs
+
+
+def plan_works(
+    *, layout: Layout, pairs: Sequence[tuple[Work, int]], options: ExportOptions, fill: bool
+) -> ExportPlan:
+    """Plan the sheets for checked works; raise ExportRefusedError when the plan is impossible."""
+    items = [(sticker_source(work), copies) for work, copies in pairs]
+    try:
+        sheets = plan_export(
+            layout,
+            items,
+            options,
+            fill=fill,
+            max_sheets=int(current_app.config["PRINT_MAX_SHEETS"]),
+        )
+    except ValueError as exc:
+        # The planner's reasons (sheet limit, start label, credit room) are plain English.
+        raise ExportRefusedError([_("This export cannot be planned: %(why)s", why=exc)]) from exc
+    return ExportPlan(sheets=sheets, warnings=low_resolution(sheets))
+
+
+def low_resolution(sheets: Sequence[SheetPlan]) -> list[dict]:
+    """Return one warning per work printed below the minimum DPI, with its lowest DPI."""
+    lowest: dict[int, dict] = {}
+    for sheet in sheets:
+        for placement in sheet.placements:
+            if not placement.low_resolution:
+                continue
+            sticker = placement.sticker
+            dpi = round(placement.effective_dpi)
+            seen = lowest.get(sticker.work_id)
+            if seen is None or dpi < seen["dpi"]:
+                lowest[sticker.work_id] = {
+                    "work_id": sticker.work_id,
+                    "title": sticker.title,
+                    "dpi": dpi,
+                }
+    return list(lowest.values())
+
+
+def export_options(layout: Layout, values: dict) -> ExportOptions:
+    """Return the layout's defaults overridden by ``values`` and the configured minimum DPI."""
+    merged = {**layout.defaults.to_mapping(), **values}
+    merged["min_dpi"] = int(current_app.config["PRINT_MIN_DPI"])
+    return ExportOptions.from_mapping(merged)
+
+
+def start_export(
+    *,
+    layout: Layout,
+    items: Sequence[tuple[int, int]],
+    options: ExportOptions,
+    fill: bool,
+    by: User | None,
+    language: str = "en",
+) -> Export:
+    """Check and plan an export and queue it; raise ExportRefusedError with the reasons."""
+    pairs = load_items(items)
+    plan = plan_works(layout=layout, pairs=pairs, options=options, fill=fill)
+    export = Export(
+        created_by_id=by.id if by is not None else None,
+        layout_id=layout.id,
+        layout_name=layout.name,
+        options=json.dumps(options.to_mapping(), sort_keys=True),
+        items=json.dumps([[work.id, copies] for work, copies in pairs]),
+        fill=fill,
+        language=language,
+        state=ExportState.QUEUED,
+        total=len(plan.sheets) + 1,
+        sheets=len(plan.sheets),
+        warnings=json.dumps(plan.warnings),
+    )
+    db.session.add(export)
+    db.session.flush()
+    log.info("export %s queued: %d sheets on %s", export.id, len(plan.sheets), layout.id)
+    return export
+
+
+def run_export(export_id: int, *, progress: Callable[[int, int], None]) -> Export:
+    """Render the PDF of a queued export and store it; consent is checked again first."""
+    export = db.session.get(Export, export_id)
+    if export is None:
+        raise ValueError(f"export {export_id} does not exist")
+    layout = catalog.get_layout(export.layout_id)
+    if layout is None:
+        raise ValueError(f"layout {export.layout_id} is no longer installed")
+    options = ExportOptions.from_mapping(export.option_values)
+    with force_locale(export.language or "en"):
+        pairs = load_items(export.item_list)
+        plan = plan_works(layout=layout, pairs=pairs, options=options, fill=export.fill)
+        heading, anonymous, title = _("Credits"), _("Anonymous"), _("Stickers")
+    progress(0, len(plan.sheets) + 1)
+    # WeasyPrint takes a second to import: only processes that render pay for it.
+    from gallery.printing.render import render_export
+
+    pdf = render_export(
+        layout,
+        plan.sheets,
+        options,
+        storage=get_storage(),
+        title=title,
+        progress=progress,
+        credits_heading=heading,
+        anonymous_label=anonymous,
+    )
+    key = f"exports/{new_token()}.pdf"
+    stage(key, pdf)
+    export.pdf_key, export.pdf_size = key, len(pdf)
+    export.sheets, export.warnings = len(plan.sheets), json.dumps(plan.warnings)
+    db.session.flush()
+    return export
+
+
+def retry_export(*, export: Export, by: User | None) -> Export:
+    """Queue a failed export again with the same choices."""
+    if export.state is not ExportState.FAILED:
+        raise ValueError("only a failed export can be tried again")
+    export.state, export.progress, export.error = ExportState.QUEUED, 0, ""
+    export.finished_at = None
+    db.session.flush()
+    log.info("export %s queued again by user %s", export.id, by.id if by else "-")
+    return export
+
+
+def delete_export(*, export: Export, by: User | None) -> None:
+    """Delete a finished or failed export; its PDF goes once the deletion is committed."""
+    if export.is_active:
+        raise ValueError("an export cannot be deleted while it is being made")
+    if export.pdf_key:
+        discard(export.pdf_key)
+    db.session.delete(export)
+    db.session.flush()
+    log.info("export %s deleted by user %s", export.id, by.id if by else "-")
+
+
+def download_name(export: Export) -> str:
+    """Return the file name offered when downloading ``export``."""
+    return f"stickers-{export.id}-{export.layout_id}.pdf"
+
+
+def recent_exports(limit: int = 50) -> list[Export]:
+    """Return the newest exports first."""
+    query = select(Export).order_by(Export.created_at.desc(), Export.id.desc()).limit(limit)
+    return list(db.session.scalars(query))

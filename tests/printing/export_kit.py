@@ -1,0 +1,128 @@
+"""Helpers for the print export tests: an app with sync jobs, real stored works, PDF read-back."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pdfplumber
+from render_kit import jpeg_master, mm, png_master
+
+from gallery import create_app
+from gallery.extensions import db
+from gallery.models import Entry, Licence, Work, WorkStatus
+from gallery.submissions.images import store_upload
+from tests.conftest import csrf_token_in, database_url
+
+LAYOUT = "plain-a4-6-square-90"  # A4, six 90 mm squares, bleed 2 mm, crop marks
+A4 = (210.0, 297.0)
+
+
+def make_app(tmp_path: Path, **overrides):
+    """Return an app on a fresh database with its own layout folders and sync jobs."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url(tmp_path),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "RATELIMIT_ENABLED": False,
+        "MIN_IMAGE_SIDE": 64,
+        "SERVER_NAME": "gallery.test",
+        "JOB_BACKEND": "sync",
+        "PRINT_IMPORT_DIR": str(tmp_path / "imported-layouts"),
+        "PRINT_LAYOUT_DIRS": [],
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def close_app(app) -> None:
+    """Drop the test database and release its connections."""
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def add_work(
+    app,
+    *,
+    image: bytes,
+    credit: str = "Jane Doe",
+    title: str = "Sunrise",
+    consent_print: bool = True,
+    status: WorkStatus = WorkStatus.SELECTED,
+) -> int:
+    """Store ``image`` through the real intake as a one-work entry; return the work id."""
+    with app.app_context():
+        stored = store_upload(image)
+        # Rows are made directly: the submission side effects (duplicate checks) are not
+        # what these tests are about.
+        entry = Entry(
+            credit=credit,
+            consent_publish=True,
+            consent_print=consent_print,
+            licence=Licence.CAMPAIGN,
+            claim_hash=stored.file_token.ljust(64, "0")[:64],
+        )
+        entry.works.append(
+            Work(
+                title=title,
+                status=status,
+                file_token=stored.file_token,
+                master_ext=stored.master_ext,
+                derivative_widths=",".join(str(w) for w in stored.widths),
+                width=stored.width,
+                height=stored.height,
+                has_alpha=stored.has_alpha,
+                content_sha256=stored.content_sha256,
+                phash=stored.phash,
+            )
+        )
+        db.session.add(entry)
+        db.session.commit()
+        return entry.works[0].id
+
+
+def sharp_jpeg() -> bytes:
+    """Return an opaque photo large enough for a 90 mm sticker at 300 dpi."""
+    return jpeg_master((1200, 1200))
+
+
+def small_png() -> bytes:
+    """Return a transparent artwork far too small for a 90 mm sticker."""
+    return png_master((300, 300))
+
+
+def form_query(layout: str = LAYOUT, works=(), copies=None, **options) -> dict:
+    """Return the print form's fields as sent by a browser (lists for repeated names)."""
+    data: dict = {"layout": layout, "defaults_for": layout, "work": [str(w) for w in works]}
+    for work_id in works:
+        data[f"copies-{work_id}"] = str((copies or {}).get(work_id, 1))
+    data.update({"start_at": "1", "credit": "on", "credits_page": "y", "bleed_mm": "2"})
+    data.update({"fit": "contain", "offset_x_mm": "0", "offset_y_mm": "0", "scale": "1"})
+    data.update({key: str(value) for key, value in options.items()})
+    return data
+
+
+def post_export(client, data: dict):
+    """Send the "Create PDF" form with a CSRF token taken from the print page."""
+    token = csrf_token_in(client.get("/print").get_data(as_text=True))
+    return client.post("/print/exports", data={**data, "csrf_token": token})
+
+
+def export_id_from(response) -> int:
+    """Return the export id a "Create PDF" redirect points to."""
+    match = re.search(r"/print/exports/(\d+)$", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return int(match.group(1))
+
+
+def pdf_pages(data: bytes) -> list[tuple[float, float, str]]:
+    """Return (width mm, height mm, text) per page of a PDF."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [(mm(p.width), mm(p.height), p.extract_text() or "") for p in pdf.pages]
