@@ -33,9 +33,12 @@ def _pack_or_404(pack_id: int) -> Pack:
 @bp.route("")
 def index():
     """List the published sticker packs (and, for staff, the hidden ones)."""
-    hidden = packing.hidden_packs() if can_publish_pack(current_user) else []
+    manage = can_publish_pack(current_user)
+    hidden = packing.hidden_packs() if manage else []
+    # Only staff get the buttons' form: visitors' pages set no session cookie.
+    button = ButtonForm() if manage else None
     return render_template(
-        "packs/index.html", packs=packing.published_packs(), hidden=hidden, button=ButtonForm()
+        "packs/index.html", packs=packing.published_packs(), hidden=hidden, button=button
     )
 
 
@@ -44,7 +47,8 @@ def show(pack_id: int):
     """Show a pack: its first sheet, the paper it needs, and how to print it."""
     pack = _pack_or_404(pack_id)
     manage = can_publish_pack(current_user)
-    return render_template("packs/show.html", pack=pack, manage=manage, button=ButtonForm())
+    button = ButtonForm() if manage else None
+    return render_template("packs/show.html", pack=pack, manage=manage, button=button)
 
 
 @bp.route("/<int:pack_id>/download")

@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
@@ -45,6 +46,7 @@ def pdf_bytes(pages: int = 2, size: tuple[float, float] = A4_POINTS) -> bytes:
 
 
 def add_work(
+    app,
     *,
     status: WorkStatus = WorkStatus.PUBLISHED,
     consent: bool = True,
@@ -54,10 +56,31 @@ def add_work(
     title: str = "Red fist",
     widths: tuple[int, ...] = (320, 640),
     decided_at: datetime | None = None,
-    entry: Entry | None = None,
-) -> Work:
-    """Create an entry (unless given) and one work with stored WebP derivatives."""
+    entry_id: int | None = None,
+) -> SimpleNamespace:
+    """Create an entry (unless given) and one work with stored WebP derivatives.
+
+    Runs in its own app context and returns plain values: a test must not hold a context
+    while its client makes requests (the request would share ``g`` and the logged-in user).
+    """
+    with app.app_context():
+        return _add_work(
+            status=status,
+            consent=consent,
+            credit=credit,
+            credit_url=credit_url,
+            licence=licence,
+            title=title,
+            widths=widths,
+            decided_at=decided_at,
+            entry_id=entry_id,
+        )
+
+
+def _add_work(*, status, consent, credit, credit_url, licence, title, widths, decided_at, entry_id):
+    """Create the rows and files of ``add_work`` inside an app context."""
     number = next(_numbers)
+    entry = db.session.get(Entry, entry_id) if entry_id else None
     if entry is None:
         entry = Entry(
             credit=credit,
@@ -96,13 +119,21 @@ def add_work(
             )
         )
     db.session.commit()
-    return work
+    return SimpleNamespace(
+        id=work.id, entry_id=work.entry_id, file_token=work.file_token, master_key=work.master_key
+    )
 
 
 def add_export(
-    *, state: ExportState = ExportState.DONE, sheets: int = 2, with_pdf: bool = True
+    app, *, state: ExportState = ExportState.DONE, sheets: int = 2, with_pdf: bool = True
 ) -> Export:
-    """Create a print export; a finished one has its PDF in the store."""
+    """Create a print export; a finished one has its PDF in the store. Returns plain values."""
+    with app.app_context():
+        return _add_export(state=state, sheets=sheets, with_pdf=with_pdf)
+
+
+def _add_export(*, state: ExportState, sheets: int, with_pdf: bool) -> SimpleNamespace:
+    """Create the row and PDF of ``add_export`` inside an app context."""
     number = next(_numbers)
     export = Export(
         layout_id="avery-l7160",
@@ -119,14 +150,7 @@ def add_export(
         get_storage().write(export.pdf_key, data)
     db.session.add(export)
     db.session.commit()
-    return export
-
-
-@pytest.fixture
-def ctx(app):
-    """An app context for building data, with the request's URL helpers available."""
-    with app.test_request_context():
-        yield app
+    return SimpleNamespace(id=export.id, pdf_key=export.pdf_key)
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ def page(client, path: str, **kwargs) -> str:
     return response.get_data(as_text=True)
 
 
-def test_published_consented_work_is_shown_with_credit_title_and_licence(client, ctx):
+def test_published_consented_work_is_shown_with_credit_title_and_licence(client, app):
     """The gallery shows the work's title, credit (linked to the artist page) and licence."""
-    work = add_work(title="Red fist", credit="Maria K.", licence=Licence.CC_BY_SA)
+    work = add_work(app, title="Red fist", credit="Maria K.", licence=Licence.CC_BY_SA)
     html = page(client, "/")
     assert "Red fist" in html
     assert 'href="/artists/Maria%20K."' in html
@@ -34,9 +34,9 @@ def test_published_consented_work_is_shown_with_credit_title_and_licence(client,
     assert 'href="/submit"' in html
 
 
-def test_gallery_images_are_lazy_webp_derivatives_with_size_attributes(client, ctx):
+def test_gallery_images_are_lazy_webp_derivatives_with_size_attributes(client, app):
     """Each card has a srcset of WebP derivatives, width/height and lazy loading."""
-    work = add_work(widths=(320, 640))
+    work = add_work(app, widths=(320, 640))
     html = page(client, "/")
     img = re.search(r"<img [^>]*srcset=[^>]*>", html, re.S).group(0)
     assert f"/works/{work.id}/320.webp 320w" in img
@@ -47,9 +47,9 @@ def test_gallery_images_are_lazy_webp_derivatives_with_size_attributes(client, c
 
 
 @pytest.mark.parametrize("status", HIDDEN_STATUSES, ids=lambda s: s.value)
-def test_unpublished_work_is_never_shown(client, ctx, status):
+def test_unpublished_work_is_never_shown(client, app, status):
     """A work in any other status is absent from every public page, the feed and images."""
-    work = add_work(status=status, title="Secret draft", credit="Hidden Artist")
+    work = add_work(app, status=status, title="Secret draft", credit="Hidden Artist")
     assert "Secret draft" not in page(client, "/")
     assert "Secret draft" not in page(client, "/feed.atom")
     assert client.get(f"/works/{work.id}").status_code == 404
@@ -57,9 +57,9 @@ def test_unpublished_work_is_never_shown(client, ctx, status):
     assert client.get(f"/works/{work.id}/320.webp").status_code == 404
 
 
-def test_published_work_without_publish_consent_is_never_shown(client, ctx):
+def test_published_work_without_publish_consent_is_never_shown(client, app):
     """Published by mistake without consent: still nowhere public."""
-    work = add_work(consent=False, title="No consent", credit="Careful Artist")
+    work = add_work(app, consent=False, title="No consent", credit="Careful Artist")
     assert "No consent" not in page(client, "/")
     assert "No consent" not in page(client, "/feed.atom")
     assert client.get(f"/works/{work.id}").status_code == 404
@@ -67,14 +67,14 @@ def test_published_work_without_publish_consent_is_never_shown(client, ctx):
     assert client.get(f"/works/{work.id}/320.webp").status_code == 404
 
 
-def test_revoking_consent_hides_a_published_work_at_once(client, ctx):
+def test_revoking_consent_hides_a_published_work_at_once(client, app):
     """The artist revokes consent: gallery, work page, artist page, feed and image all refuse."""
-    work = add_work(title="Was public", credit="Changed Mind")
+    work = add_work(app, title="Was public", credit="Changed Mind")
     assert "Was public" in page(client, "/")
     assert client.get(f"/works/{work.id}/320.webp").status_code == 200
-    entry = db.session.get(Entry, work.entry_id)
-    entry.consent_publish = False
-    db.session.commit()
+    with app.app_context():
+        db.session.get(Entry, work.entry_id).consent_publish = False
+        db.session.commit()
     assert "Was public" not in page(client, "/")
     assert "Was public" not in page(client, "/feed.atom")
     assert client.get(f"/works/{work.id}").status_code == 404
@@ -82,9 +82,9 @@ def test_revoking_consent_hides_a_published_work_at_once(client, ctx):
     assert client.get(f"/works/{work.id}/320.webp").status_code == 404
 
 
-def test_image_url_serves_only_listed_webp_widths_never_the_original(client, ctx):
+def test_image_url_serves_only_listed_webp_widths_never_the_original(client, app):
     """Known derivative widths are served, cacheable and inert; anything else is 404."""
-    work = add_work(widths=(320, 640))
+    work = add_work(app, widths=(320, 640))
     response = client.get(f"/works/{work.id}/640.webp")
     assert response.status_code == 200
     assert response.mimetype == "image/webp"
@@ -96,22 +96,22 @@ def test_image_url_serves_only_listed_webp_widths_never_the_original(client, ctx
     assert client.get(f"/works/{work.id}/640.png").status_code == 404
 
 
-def test_gallery_is_newest_first_by_publication_decision(client, ctx, when):
+def test_gallery_is_newest_first_by_publication_decision(client, app, when):
     """A work published later comes first, even if it was uploaded earlier."""
-    add_work(title="Uploaded first, published last", decided_at=when(2025, 6, 1))
-    add_work(title="Uploaded last, published first", decided_at=when(2025, 5, 1))
+    add_work(app, title="Uploaded first, published last", decided_at=when(2025, 6, 1))
+    add_work(app, title="Uploaded last, published first", decided_at=when(2025, 5, 1))
     html = page(client, "/")
     assert html.index("Uploaded first, published last") < html.index(
         "Uploaded last, published first"
     )
 
 
-def test_gallery_is_paginated(client, ctx, app):
+def test_gallery_is_paginated(client, app):
     """More works than fit on a page continue on the next page; a page past the end is 404."""
     from gallery.public.queries import PER_PAGE
 
     for n in range(PER_PAGE + 1):
-        add_work(title=f"Work number {n:03d}", widths=(320,))
+        add_work(app, title=f"Work number {n:03d}", widths=(320,))
     first = page(client, "/")
     assert "Work number 000" not in first
     assert 'href="/?page=2"' in first
@@ -120,12 +120,12 @@ def test_gallery_is_paginated(client, ctx, app):
     assert client.get("/?page=3").status_code == 404
 
 
-def test_work_page_shows_large_image_and_other_works_by_the_same_credit(client, ctx):
+def test_work_page_shows_large_image_and_other_works_by_the_same_credit(client, app):
     """The work page lists the artist's other published works, not hidden ones or others'."""
-    work = add_work(title="Main work", credit="Maria K.", widths=(320, 640, 1280))
-    add_work(title="Sister work", credit="Maria K.")
-    add_work(title="Hidden sister", credit="Maria K.", status=WorkStatus.SELECTED)
-    add_work(title="Stranger's work", credit="Someone Else")
+    work = add_work(app, title="Main work", credit="Maria K.", widths=(320, 640, 1280))
+    add_work(app, title="Sister work", credit="Maria K.")
+    add_work(app, title="Hidden sister", credit="Maria K.", status=WorkStatus.SELECTED)
+    add_work(app, title="Stranger's work", credit="Someone Else")
     html = page(client, f"/works/{work.id}")
     assert "<h1>Main work</h1>" in html
     assert f"/works/{work.id}/1280.webp 1280w" in html
@@ -134,11 +134,11 @@ def test_work_page_shows_large_image_and_other_works_by_the_same_credit(client, 
     assert "Stranger" not in html
 
 
-def test_artist_page_matches_the_credit_exactly(client, ctx):
+def test_artist_page_matches_the_credit_exactly(client, app):
     """/artists/<credit> lists that credit's works only; the name is URL-quoted."""
     credit = "Ольга / O&K?"
-    add_work(title="Hers", credit=credit)
-    add_work(title="Near miss", credit="Ольга")
+    add_work(app, title="Hers", credit=credit)
+    add_work(app, title="Near miss", credit="Ольга")
     html = page(client, "/")
     assert f'href="/artists/{quote(credit, safe="/&").replace("&", "&amp;")}"' in html
     artist = page(client, f"/artists/{quote(credit, safe='')}")
@@ -146,9 +146,9 @@ def test_artist_page_matches_the_credit_exactly(client, ctx):
     assert client.get("/artists/%D0%9E%D0%BB%D1%8C%D0%B3%D0%B0%20").status_code == 404
 
 
-def test_anonymous_works_are_shown_without_a_name_or_artist_page(client, ctx):
+def test_anonymous_works_are_shown_without_a_name_or_artist_page(client, app):
     """An anonymous work appears with no credit and links to no artist page."""
-    work = add_work(title="Nameless", credit="")
+    work = add_work(app, title="Nameless", credit="")
     html = page(client, "/")
     assert "Nameless" in html
     assert "anonymous" in html
@@ -157,23 +157,23 @@ def test_anonymous_works_are_shown_without_a_name_or_artist_page(client, ctx):
     assert client.get("/artists/").status_code == 404
 
 
-def test_artist_link_is_a_plain_navigation_link_without_referrer(client, ctx):
+def test_artist_link_is_a_plain_navigation_link_without_referrer(client, app):
     """The artist's own link is shown with rel nofollow/noopener/noreferrer/ugc."""
-    add_work(credit_url="https://maria.example/portfolio")
+    add_work(app, credit_url="https://maria.example/portfolio")
     html = page(client, "/")
     link = re.search(r'<a href="https://maria\.example/portfolio"[^>]*>', html).group(0)
     assert 'rel="nofollow noopener noreferrer ugc"' in link
 
 
-def test_a_non_web_credit_link_is_not_rendered(client, ctx):
+def test_a_non_web_credit_link_is_not_rendered(client, app):
     """A stored javascript: link (never accepted by the form) is still not shown as a link."""
-    add_work(credit_url="javascript:alert(1)")
+    add_work(app, credit_url="javascript:alert(1)")
     assert "javascript:" not in page(client, "/")
 
 
-def test_user_text_is_escaped(client, ctx):
+def test_user_text_is_escaped(client, app):
     """Titles and credits are text, never markup."""
-    work = add_work(title="<script>alert(1)</script>", credit='<b onmouseover="x">Bold</b>')
+    work = add_work(app, title="<script>alert(1)</script>", credit='<b onmouseover="x">Bold</b>')
     for path in ("/", f"/works/{work.id}"):
         html = page(client, path)
         assert "<script>alert(1)" not in html
@@ -181,9 +181,9 @@ def test_user_text_is_escaped(client, ctx):
         assert "<b onmouseover" not in html
 
 
-def test_dates_and_licences_are_translated(client, ctx, when):
+def test_dates_and_licences_are_translated(client, app, when):
     """In Russian the licence name is translated and the deed links to its Russian page."""
-    work = add_work(licence=Licence.CC_BY, decided_at=when(2025, 3, 14))
+    work = add_work(app, licence=Licence.CC_BY, decided_at=when(2025, 3, 14))
     client.set_cookie("lang", "ru", domain="gallery.test")
     html = page(client, f"/works/{work.id}")
     assert 'href="https://creativecommons.org/licenses/by/4.0/deed.ru"' in html
@@ -191,12 +191,13 @@ def test_dates_and_licences_are_translated(client, ctx, when):
     assert "2025" in html
 
 
-def test_works_of_other_entries_stay_separate(ctx):
+def test_works_of_other_entries_stay_separate(app):
     """The public query joins each work to its own entry's consent."""
     from gallery.public.queries import find_public_work
 
-    shown = add_work(credit="A")
-    hidden = add_work(credit="A", consent=False)
-    assert find_public_work(shown.id) is not None
-    assert find_public_work(hidden.id) is None
-    assert db.session.get(Work, hidden.id).status == WorkStatus.PUBLISHED
+    shown = add_work(app, credit="A")
+    hidden = add_work(app, credit="A", consent=False)
+    with app.app_context():
+        assert find_public_work(shown.id) is not None
+        assert find_public_work(hidden.id) is None
+        assert db.session.get(Work, hidden.id).status == WorkStatus.PUBLISHED
