@@ -23,10 +23,11 @@ rasters were already converted in ``raster.py``).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
-import math
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from typing import Any
 
 import pikepdf
@@ -150,7 +151,7 @@ def _output_intent(pdf: Pdf, icc: bytes, *, cmyk: bool, label: str) -> Dictionar
 
 
 def finish_pdf(
-    data: bytes,
+    data: bytes | Sequence[bytes],
     *,
     layout: Any,
     sheets: Sequence[Any],
@@ -163,12 +164,20 @@ def finish_pdf(
 ) -> bytes:
     """Return ``data`` with page boxes, marks, cut paths, output intent and no identifying metadata.
 
-    Pages ``0 .. len(sheets) - 1`` are the sheets; any later pages (the credits) only get boxes.
+    ``data`` may be several PDFs (rendered in chunks); their pages are joined in order and
+    identical images are stored once. Pages ``0 .. len(sheets) - 1`` are the sheets; any later
+    pages (the credits) only get boxes.
     ``dielines`` maps (sheet position, placement position) to cut polygons in page mm, used
     instead of the label shape for transparent works.
     """
     dielines = dielines or {}
-    with Pdf.open(io.BytesIO(data)) as pdf:
+    parts = [data] if isinstance(data, bytes | bytearray) else list(data)
+    with ExitStack() as stack:
+        pdf = stack.enter_context(Pdf.open(io.BytesIO(parts[0])))
+        for part in parts[1:]:
+            pdf.pages.extend(stack.enter_context(Pdf.open(io.BytesIO(part))).pages)
+        if len(parts) > 1:
+            _share_images(pdf)
         cut_space = None
         cutting = layout.mode is Mode.PRINT_AND_CUT or options.cut_lines
         if cutting:
@@ -191,6 +200,26 @@ def finish_pdf(
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True)
     return out.getvalue()
+
+
+def _share_images(pdf: Pdf) -> None:
+    """Point every page at one copy of each identical image (chunks each embed their own)."""
+    seen: dict[bytes, pikepdf.Object] = {}
+    for page in pdf.pages:
+        xobjects = page.obj.get("/Resources", {}).get("/XObject", {})
+        for name in list(xobjects.keys()):
+            image = xobjects[name]
+            if image.get("/Subtype") != Name.Image:
+                continue
+            digest = hashlib.sha256(image.read_raw_bytes())
+            mask = image.get("/SMask")
+            if mask is not None:
+                digest.update(mask.read_raw_bytes())
+            for key in ("/Width", "/Height", "/Filter", "/ColorSpace", "/Decode", "/DecodeParms"):
+                digest.update(repr(image.get(key)).encode())
+            found = seen.setdefault(digest.digest(), image)
+            if found is not image:
+                xobjects[name] = found
 
 
 def _set_boxes(page: pikepdf.Page) -> None:
@@ -269,15 +298,3 @@ def _scrub_metadata(pdf: Pdf, title: str) -> None:
         for key in ("/PieceInfo", "/Metadata", "/LastModified"):
             if key in page.obj:
                 del page.obj[key]
-
-
-def ellipse_points(box: Any, *, steps: int = 72) -> list[tuple[float, float]]:
-    """Return points on the ellipse inscribed in ``box`` (tests compare cut paths with it)."""
-    cx, cy = box.center
-    return [
-        (
-            cx + box.width / 2 * math.cos(2 * math.pi * i / steps),
-            cy + box.height / 2 * math.sin(2 * math.pi * i / steps),
-        )
-        for i in range(steps)
-    ]

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 SCHEME = "gallery-print:"
 MAX_SHEETS = 100
 MAX_PLACEMENTS = 100 * 400
+CHUNK_SHEETS = 2
 PT_PER_MM = 72 / 25.4
 _MIME = {"jpg": "image/jpeg", "png": "image/png"}
 
@@ -102,9 +103,9 @@ def _credit_html(placement: Any, colour: str) -> str:
     )
 
 
-def _sheet_html(layout: Any, sheet: Any, keys: Sequence[str], *, colour: str, last: bool) -> str:
+def _sheet_html(layout: Any, sheet: Any, keys: Sequence[str], *, colour: str) -> str:
     """Return the HTML of one sheet page."""
-    parts = [f'<section class="sheet{" last" if last else ""}">']
+    parts = ['<section class="sheet">']
     for placement, key in zip(sheet.placements, keys, strict=True):
         clip, art = placement.clip_box, placement.art_box
         radius = _clip_radius(layout, placement)
@@ -183,7 +184,7 @@ def render_export(
     total = len(sheets) + 1
     colour = "device-cmyk(0 0 0 1)" if cmyk_icc else "#000"
     cutting = layout.mode is Mode.PRINT_AND_CUT or options.cut_lines
-    body: list[str] = []
+    pages: list[str] = []
     dielines: dict[tuple[int, int], Any] = {}
     for number, sheet in enumerate(sheets):
         keys = [
@@ -195,28 +196,23 @@ def render_export(
                 polygons = _dieline(storage, placement, key, options)
                 if polygons:
                     dielines[(number, position)] = polygons
-        last = number == len(sheets) - 1 and not options.credits_page
-        body.append(_sheet_html(layout, sheet, keys, colour=colour, last=last))
+        pages.append(_sheet_html(layout, sheet, keys, colour=colour))
         if progress:
             progress(number + 1, total)
-    if options.credits_page:
-        body.append(_credits_html(sheets, credits_heading, anonymous_label))
-    document = (
-        '<!DOCTYPE html><html lang="und"><head><meta charset="utf-8">'
-        f"<style>{_css(layout, colour)}</style></head><body>{''.join(body)}</body></html>"
-    )
-    rendered = HTML(string=document, url_fetcher=CacheFetcher(storage)).render(
-        optimize_images=False, uncompressed_pdf=False, presentational_hints=False
-    )
-    if len(rendered.pages) < len(sheets):
-        raise RuntimeError(f"expected {len(sheets)} sheet pages, got {len(rendered.pages)}")
-    pdf = rendered.write_pdf()
+    credits = _credits_html(sheets, credits_heading, anonymous_label)
+    # WeasyPrint holds the whole laid-out document in memory (~4.5 MB a sheet of 48): render
+    # a few sheets at a time; pdfpost joins the parts and keeps one copy of each image.
+    parts = []
+    for start in range(0, len(pages), CHUNK_SHEETS):
+        chunk = pages[start : start + CHUNK_SHEETS]
+        tail = credits if options.credits_page and start + CHUNK_SHEETS >= len(pages) else ""
+        parts.append(_render_html(layout, chunk, tail, colour=colour, storage=storage))
     if cmyk_icc:
         icc, label = cmyk_icc, _profile_label(cmyk_icc)
     else:
         icc, label = raster.srgb_icc(), "sRGB IEC61966-2.1"
     out = pdfpost.finish_pdf(
-        pdf,
+        parts,
         layout=layout,
         sheets=sheets,
         options=options,
@@ -230,6 +226,25 @@ def render_export(
         progress(total, total)
     log.info("rendered %d sheets, %d bytes", len(sheets), len(out))
     return out
+
+
+def _render_html(
+    layout: Any, pages: list[str], tail: str, *, colour: str, storage: Storage
+) -> bytes:
+    """Render some sheet pages (and the credits, as ``tail``) to one PDF."""
+    if not tail:
+        pages = [*pages[:-1], pages[-1].replace('class="sheet"', 'class="sheet last"', 1)]
+    document = (
+        '<!DOCTYPE html><html lang="und"><head><meta charset="utf-8">'
+        f"<style>{_css(layout, colour)}</style></head><body>{''.join(pages)}{tail}</body></html>"
+    )
+    rendered = HTML(string=document, url_fetcher=CacheFetcher(storage)).render(
+        optimize_images=False, uncompressed_pdf=False, presentational_hints=False
+    )
+    count = len(rendered.pages)
+    if count < len(pages) + bool(tail) or (not tail and count != len(pages)):
+        raise RuntimeError(f"expected {len(pages)} sheet pages, got {count}")
+    return rendered.write_pdf()
 
 
 def _profile_label(icc: bytes) -> str:

@@ -18,7 +18,7 @@ from render_kit import (
     works,
 )
 
-from gallery.printing import raster
+from gallery.printing import raster, render
 from gallery.printing.glabels import glabels_default_dir, import_glabels
 from gallery.printing.options import CreditPlacement, ExportOptions
 from gallery.printing.plan import plan_export
@@ -296,3 +296,21 @@ def test_embedded_images_are_small_derivatives(tmp_path):
                 pil = pikepdf.PdfImage(image).as_pil_image()
                 assert max(pil.size) <= 800
     assert path.stat().st_size < 2_000_000
+
+
+def test_sheets_rendered_in_parts_share_each_image_once(tmp_path):
+    """Sheets are rendered a few at a time; the joined PDF still embeds each raster once."""
+    layout = builtin_layouts()["plain-a4-6-square-90"]
+    options = _options(layout)
+    _, sheets, path = _render(tmp_path, layout, options, copies=3)
+    assert len(sheets) > render.CHUNK_SHEETS
+    rasters = {
+        raster.print_image_key(p.sticker, p.image_px, rotated=p.rotated)
+        for sheet in sheets
+        for p in sheet.placements
+    }
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) == len(sheets) + 1
+        images = {image.objgen for page in pdf.pages for image in page.get_images().values()}
+    assert len(images) == len(rasters)
+    assert_matches_plan(path, layout, sheets, options)
