@@ -55,7 +55,7 @@ def make_sources(folder: Path, *, seed: int, count: int, low: int, high: int) ->
             for _ in range(12):
                 x0, y0 = int(rng.integers(0, w * 3 // 4)), int(rng.integers(0, h * 3 // 4))
                 box = (x0, y0, x0 + w // 4 + int(rng.integers(0, w // 4)), y0 + h // 4)
-                colour = tuple(int(c) for c in rng.integers(0, 256, 3)) + (255,)
+                colour = (*(int(c) for c in rng.integers(0, 256, 3)), 255)
                 draw.ellipse(box, fill=colour)
             image.save(works / Path(key).name, "PNG", compress_level=6)
         else:
@@ -113,7 +113,6 @@ def run_case(case: str, folder: Path, count: int) -> dict:
     """Run one case in this process and return its measurements."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # libharfbuzz-subset notice
-        import img2pdf
         from weasyprint import HTML
 
         from gallery.printing import raster, render
@@ -133,23 +132,22 @@ def run_case(case: str, folder: Path, count: int) -> dict:
             body.append('<section class="sheet">')
             for p in sheet.placements:
                 url = storage.path(p.sticker.image_key).as_uri()
+                art = render._box_css(p.art_box, (p.clip_box.x, p.clip_box.y))
                 body.append(
                     f'<div class="clip" style="{render._box_css(p.clip_box)}">'
-                    f'<img src="{url}" style="{render._box_css(p.art_box, (p.clip_box.x, p.clip_box.y))}">'
-                    "</div>"
+                    f'<img src="{url}" style="{art}"></div>'
                 )
             body.append("</section>")
         document = f"<style>{render._css(layout, '#000')}</style>{''.join(body)}"
         pdf = HTML(string=document, base_url=str(folder)).write_pdf()
-    else:  # img2pdf: the cached derivatives, one per page at their printed size
-        paths, sizes = [], []
+    else:  # img2pdf: the cached derivatives, one per page at 300 DPI
+        import img2pdf
+
+        paths = []
         for sheet in sheets:
             for p in sheet.placements:
                 key = raster.print_image_key(p.sticker, p.image_px, rotated=p.rotated)
                 paths.append(str(storage.path(key)))
-                sizes.append(
-                    (img2pdf.mm_to_pt(p.art_box.width), img2pdf.mm_to_pt(p.art_box.height))
-                )
         pdf = img2pdf.convert(paths, layout_fun=img2pdf.get_fixed_dpi_layout_fun((300, 300)))
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
