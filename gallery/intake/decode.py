@@ -78,8 +78,10 @@ def _open(data: bytes, sniffed: Sniffed, *, limits: Limits) -> Image.Image:
 def _load_once(im: Image.Image, sniffed: Sniffed, *, limits: Limits) -> None:
     """Decode the pixels exactly once; a second load() can 'succeed' on a truncated PNG."""
     if ImageFile.LOAD_TRUNCATED_IMAGES:
-        # Someone flipped the global; truncated uploads would then pass as grey-filled images.
-        logger.warning("ImageFile.LOAD_TRUNCATED_IMAGES is set; truncated uploads may slip in")
+        # Some library flipped the global (WeasyPrint does on import); truncated uploads would
+        # then pass as grey-filled images. The safe default is the only right one here.
+        logger.warning("ImageFile.LOAD_TRUNCATED_IMAGES was set; resetting it")
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         im.load()
     except _BOMB:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -24,6 +24,11 @@ from gallery.printing import pdfpost, raster
 from gallery.printing.fonts import FONT_STACK, fit_line
 from gallery.printing.options import Mode, Shape
 from gallery.storage import Storage, StorageError, check_key
+
+# WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for every image in the process when it is
+# imported. Our print rasters are made by us and never truncated, and uploads must never be
+# accepted truncated, so restore Pillow's safe default.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 log = logging.getLogger(__name__)
 
