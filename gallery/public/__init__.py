@@ -1,1 +1,1 @@
-"""Public pages: the home page, the language switch."""
+"""Public site: the gallery, work and artist pages, sticker packs, the call for works, the feed."""
