@@ -21,6 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from gallery.security import register_security_headers
 
     register_security_headers(app)
+    from gallery.ops import register_ops
+
+    register_ops(app)
     from gallery.logging import configure_logging
 
     configure_logging(app)

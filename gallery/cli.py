@@ -94,4 +94,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(works_cli)
     app.cli.add_command(storage_cli)
     register_print_cli(app)
+    from gallery.ops.cli import register_ops_cli
+
+    register_ops_cli(app)
     app.cli.add_command(user_cli)

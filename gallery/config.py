@@ -33,6 +33,21 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
 
+    # File store: the local UPLOAD_DIR unless an S3-compatible bucket is configured.
+    S3_BUCKET = ""
+    S3_PREFIX = ""
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
+
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0 = none).
+    PROXY_COUNT = 0
+    # Retention: the day the call closed (YYYY-MM-DD) and how long declined works and private
+    # contacts are kept after it.
+    CALL_CLOSED_ON = ""
+    RETENTION_DAYS = 90
+
     # Uploads that never became an entry (a refused form kept the good images) live this long.
     PENDING_UPLOAD_SECONDS = 24 * 3600
 
@@ -87,6 +102,12 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'gallery.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if app.config["DATABASE_URL"].startswith("postgresql"):
+        # Stored times are UTC; make the server read and write them as UTC too.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"options": "-c timezone=utc"})
+        options.setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     upload_dir = Path(app.config["UPLOAD_DIR"])
     if not upload_dir.is_absolute():
         upload_dir = Path(app.root_path).parent / upload_dir

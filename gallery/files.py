@@ -23,8 +23,22 @@ _DOOMED = "gallery.doomed_files"
 
 
 def init_storage(app: Flask) -> None:
-    """Create the app's file store from its settings."""
-    app.extensions["gallery.storage"] = LocalStorage(app.config["UPLOAD_DIR"])
+    """Create the app's file store from its settings: local folder, or S3 when a bucket is set."""
+    cfg = app.config
+    if cfg.get("S3_BUCKET"):
+        from gallery.storage_s3 import S3Storage
+
+        storage: Storage = S3Storage(
+            bucket=cfg["S3_BUCKET"],
+            prefix=cfg.get("S3_PREFIX", ""),
+            endpoint_url=cfg.get("S3_ENDPOINT_URL"),
+            region=cfg.get("S3_REGION"),
+            access_key=cfg.get("S3_ACCESS_KEY_ID"),
+            secret_key=cfg.get("S3_SECRET_ACCESS_KEY"),
+        )
+    else:
+        storage = LocalStorage(cfg["UPLOAD_DIR"])
+    app.extensions["gallery.storage"] = storage
 
 
 def get_storage() -> Storage:

@@ -1,0 +1,118 @@
+"""End-to-end fixtures: the real app served on loopback, driven by headless Chromium.
+
+Chromium comes from the machine's packages (Debian `chromium`); nothing is downloaded at run
+time. Screenshots of failing tests are kept under `test-artifacts/` for CI to collect.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from gallery import create_app
+from gallery.extensions import db
+from tests.conftest import database_url
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    """Return the system Chromium, if installed."""
+    return (
+        os.environ.get("GALLERY_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium for the session (skips with the install command if missing)."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is a test dependency: pip install -e .[test]"
+    )
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Chromium is not installed: apt-get install chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """The app with its own database and files, served by a threaded server on loopback."""
+    app = create_app(
+        {
+            "SECRET_KEY": "e2e-secret",
+            "DATABASE_URL": database_url(tmp_path),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "RATELIMIT_ENABLED": False,
+            "SUBMIT_MIN_SECONDS": 1,
+            "MIN_IMAGE_SIDE": 64,
+            "JOB_BACKEND": "thread",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def page(browser, live_app, request):
+    """A fresh browser page (own cookies) that refuses requests to any other host."""
+    context = browser.new_context(base_url=live_app.config["LIVE_URL"], accept_downloads=True)
+    outside: list[str] = []
+
+    def guard(route) -> None:  # noqa: ANN001
+        """Abort and remember any request that leaves the app's own origin."""
+        if route.request.url.startswith(live_app.config["LIVE_URL"]):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert outside == [], f"pages made requests to other hosts: {outside}"
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's result on the test item so fixtures can see failures."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -1,0 +1,37 @@
+"""An artist submits through the real form in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import image_bytes
+
+
+def test_artist_submits_two_images_and_follows_the_claim_link(page, tmp_path):
+    """Two files, a credit and consents → receipt with a private link → the entry page."""
+    first = tmp_path / "poster.jpg"
+    second = tmp_path / "sticker.png"
+    first.write_bytes(image_bytes("JPEG", (800, 600)))
+    second.write_bytes(image_bytes("PNG", (500, 500), colour=(20, 160, 90)))
+
+    page.goto("/submit")
+    page.set_input_files("input[name='images-0-file']", str(first))
+    page.fill("input[name='images-0-title']", "Солидарность")
+    page.set_input_files("input[name='images-1-file']", str(second))
+    page.fill("input[name='credit']", "Маша К.")
+    page.check("input[name='consent_publish']")
+    page.check("input[name='consent_print']")
+    page.wait_for_timeout(1100)  # the time trap refuses forms sent within a second
+    page.click("button[type='submit']")
+
+    page.wait_for_url(re.compile(r"/submit/receipt$"))
+    claim_url = page.input_value("input[readonly]")
+    assert "/claim/" in claim_url
+    page.goto(claim_url)
+    assert page.locator(".claim-works li").count() == 2
+    assert "Солидарность" in page.content()
+    # Previews are real images the browser could decode.
+    widths = page.eval_on_selector_all(
+        ".claim-works img", "imgs => imgs.map(i => i.complete && i.naturalWidth)"
+    )
+    assert all(w and w > 0 for w in widths)
