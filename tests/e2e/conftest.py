@@ -90,7 +90,7 @@ def page(browser, live_app, request):
     context = browser.new_context(base_url=live_app.config["LIVE_URL"], accept_downloads=True)
     outside: list[str] = []
 
-    def guard(route) -> None:  # noqa: ANN001
+    def guard(route) -> None:
         """Abort and remember any request that leaves the app's own origin."""
         if route.request.url.startswith(live_app.config["LIVE_URL"]):
             route.continue_()
