@@ -42,13 +42,12 @@ def _record(found: Iterable[tuple[int, int, int]]) -> list[DuplicatePair]:
     if not wanted:
         return []
     firsts = {a for a, _b in wanted}
-    known = set(
-        db.session.execute(
-            select(DuplicatePair.first_id, DuplicatePair.second_id).where(
-                DuplicatePair.first_id.in_(firsts)
-            )
-        ).tuples()
-    )
+    known_pairs = select(DuplicatePair.first_id, DuplicatePair.second_id)
+    if len(firsts) <= _CHUNK:
+        # Few works (a new entry): look up only theirs. A full scan reads every pair instead.
+        known_pairs = known_pairs.where(DuplicatePair.first_id.in_(firsts))
+    rows = db.session.execute(known_pairs)
+    known = {(first, second) for first, second in rows}
     pairs = [
         DuplicatePair(first_id=a, second_id=b, distance=d)
         for (a, b), d in sorted(wanted.items())

@@ -1,0 +1,171 @@
+"""Decisions: consent rules, the log, bulk actions with refusals, withdrawn works, the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from gallery.curation.operations import DecisionRefused, decide, decide_many
+from gallery.extensions import db
+from gallery.models import Decision, DecisionSource, Work, WorkStatus
+from tests.curation.factories import add_entry, add_user, post
+
+
+def _log(work_id: int) -> list[tuple]:
+    """Return (user, source, from, to) of a work's decisions, oldest first."""
+    rows = db.session.execute(
+        select(Decision.user_id, Decision.source, Decision.from_status, Decision.to_status)
+        .where(Decision.work_id == work_id)
+        .order_by(Decision.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_decide_sets_the_status_and_logs_who_when_from_to(ctx):
+    """Each change is one log row; setting the same status again changes nothing."""
+    decider = add_user("curator", decider=True)
+    work = add_entry()[0]
+    first = decide(work=work, status=WorkStatus.SHORTLISTED, by=decider)
+    decide(work=work, status=WorkStatus.PUBLISHED, by=decider)
+    assert decide(work=work, status=WorkStatus.PUBLISHED, by=decider) is None
+    db.session.commit()
+    assert work.status == WorkStatus.PUBLISHED
+    assert first.created_at is not None
+    assert _log(work.id) == [
+        (decider.id, DecisionSource.WEB, WorkStatus.NEW, WorkStatus.SHORTLISTED),
+        (decider.id, DecisionSource.WEB, WorkStatus.SHORTLISTED, WorkStatus.PUBLISHED),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "consents", "message"),
+    [
+        (WorkStatus.PUBLISHED, {"consent_publish": False}, "did not allow publishing"),
+        (WorkStatus.SELECTED, {"consent_print": False}, "did not allow printing"),
+    ],
+)
+def test_consent_is_required_to_publish_and_to_select_for_print(ctx, status, consents, message):
+    """Without the artist's consent the decision is refused with a reason, nothing logged."""
+    decider = add_user("curator", decider=True)
+    work = add_entry(**consents)[0]
+    with pytest.raises(DecisionRefused) as refused:
+        decide(work=work, status=status, by=decider)
+    assert message in str(refused.value.reason)
+    assert work.status == WorkStatus.NEW
+    assert _log(work.id) == []
+
+
+def test_withdrawn_works_and_non_decisions_are_refused(ctx):
+    """A withdrawn work stays withdrawn; "new" and "withdrawn" are not decisions."""
+    decider = add_user("admin")
+    withdrawn = add_entry(status=WorkStatus.WITHDRAWN)[0]
+    with pytest.raises(DecisionRefused, match="withdrew"):
+        decide(work=withdrawn, status=WorkStatus.SHORTLISTED, by=decider)
+    fresh = add_entry()[0]
+    for status in (WorkStatus.NEW, WorkStatus.WITHDRAWN):
+        with pytest.raises(DecisionRefused):
+            decide(work=fresh, status=status, by=decider)
+
+
+def test_curators_without_the_deciding_right_are_refused(ctx):
+    """A plain curator cannot decide, even through the domain function."""
+    work = add_entry()[0]
+    with pytest.raises(DecisionRefused, match="right to decide"):
+        decide(work=work, status=WorkStatus.SHORTLISTED, by=add_user("curator"))
+
+
+def test_decide_many_proceeds_with_the_allowed_and_lists_the_refused(ctx):
+    """Mixed consent: publishable works are published, the others come back with reasons."""
+    decider = add_user("curator", decider=True)
+    ok = add_entry(2)
+    no_publish = add_entry(consent_publish=False)[0]
+    withdrawn = add_entry(status=WorkStatus.WITHDRAWN)[0]
+    outcome = decide_many(
+        works=[*ok, no_publish, withdrawn], status=WorkStatus.PUBLISHED, by=decider
+    )
+    db.session.commit()
+    assert [w.id for w in outcome.decided] == [w.id for w in ok]
+    refused = {work.id: str(reason) for work, reason in outcome.refused}
+    assert set(refused) == {no_publish.id, withdrawn.id}
+    assert "did not allow publishing" in refused[no_publish.id]
+    assert "withdrew" in refused[withdrawn.id]
+    assert no_publish.status == WorkStatus.NEW
+    assert all(w.status == WorkStatus.PUBLISHED for w in ok)
+
+
+def test_bulk_form_in_the_gallery_decides_ticked_works_and_lists_refusals(
+    app, client, login_user_as
+):
+    """One form, many checkboxes: the allowed proceed, each refused work is named with why."""
+    login_user_as(client, app, "curator", decider=True)
+    with app.app_context():
+        a, b = (w.id for w in add_entry(2))
+        no_print = add_entry(consent_print=False)[0]
+        no_print_id, no_print_title = no_print.id, no_print.title
+    grid = client.get("/curate").get_data(as_text=True)
+    assert 'form="bulk"' in grid and 'id="bulk"' in grid
+    response = post(
+        client,
+        "/curate",
+        "/curate/bulk",
+        {"status": "selected", "works": [str(a), str(b), str(no_print_id)]},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "2 works decided." in html
+    assert f"Not changed: {no_print_title}" in html and "did not allow printing" in html
+    with app.app_context():
+        statuses = {w.id: w.status for w in db.session.scalars(select(Work))}
+    assert statuses == {a: WorkStatus.SELECTED, b: WorkStatus.SELECTED, no_print_id: WorkStatus.NEW}
+
+
+def test_only_deciders_see_and_use_decisions(app, client, login_user_as):
+    """A plain curator sees no decision form or checkboxes and gets 403 on the actions."""
+    login_user_as(client, app, "curator")
+    with app.app_context():
+        work_id = add_entry()[0].id
+    page = f"/curate/works/{work_id}"
+    html = client.get(page).get_data(as_text=True)
+    assert "Save decision" not in html
+    assert 'form="bulk"' not in client.get("/curate").get_data(as_text=True)
+    assert post(client, page, f"{page}/decide", {"status": "shortlisted"}).status_code == 403
+    assert post(client, page, "/curate/bulk", {"status": "declined"}).status_code == 403
+    assert post(client, page, "/curate/release").status_code == 403
+
+
+def test_the_work_page_shows_the_decision_log_and_refusals(app, client, login_user_as):
+    """Deciding through the page logs it; the log table names who, from and to."""
+    staff = login_user_as(client, app, "curator", decider=True)
+    with app.app_context():
+        work_id = add_entry(consent_publish=False)[0].id
+    page = f"/curate/works/{work_id}"
+    assert "No decision yet." in client.get(page).get_data(as_text=True)
+    post(client, page, f"{page}/decide", {"status": "shortlisted"})
+    refused = post(client, page, f"{page}/decide", {"status": "published"}, follow_redirects=True)
+    assert "did not allow publishing" in refused.get_data(as_text=True)
+    html = client.get(page).get_data(as_text=True)
+    log = html[html.index("Decision log") :]
+    assert staff.login in log and "New" in log and "Shortlisted" in log
+    with app.app_context():
+        assert [row[3] for row in _log(work_id)] == [WorkStatus.SHORTLISTED]
+
+
+def test_cli_set_status_applies_the_same_rules_and_logs_cli(app, runner):
+    """Allowed: status changes, logged with no user as "cli". Refused: message, exit 1."""
+    with app.app_context():
+        ok = add_entry()[0].id
+        no_print = add_entry(consent_print=False)[0].id
+        withdrawn = add_entry(status=WorkStatus.WITHDRAWN)[0].id
+    result = runner.invoke(args=["works", "set-status", str(ok), "published"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{ok}\tnew -> published\n"
+    refused = runner.invoke(args=["works", "set-status", str(no_print), "selected"])
+    assert refused.exit_code == 1
+    assert "did not allow printing" in refused.output
+    assert runner.invoke(args=["works", "set-status", str(withdrawn), "declined"]).exit_code == 1
+    missing = runner.invoke(args=["works", "set-status", "999", "declined"])
+    assert missing.exit_code == 1 and "no work with id 999" in missing.output
+    assert runner.invoke(args=["works", "set-status", str(ok), "withdrawn"]).exit_code == 2
+    with app.app_context():
+        assert _log(ok) == [(None, DecisionSource.CLI, WorkStatus.NEW, WorkStatus.PUBLISHED)]
+        assert _log(no_print) == [] and _log(withdrawn) == []

@@ -1,0 +1,190 @@
+"""The curators' grid: filters, sorts, the per-curator shuffle, blind mode, images, keys."""
+
+from __future__ import annotations
+
+import re
+
+from gallery.curation.queries import PAGE_SIZE
+from gallery.extensions import db
+from gallery.models import DuplicatePair, PairVerdict, WorkStatus
+from tests.curation.factories import add_entry, add_user, add_vote, grid_ids, post
+
+
+def _grid(client, query: str = "") -> list[int]:
+    """Return the ids on the grid page for ``query``."""
+    response = client.get(f"/curate{query}")
+    assert response.status_code == 200
+    return grid_ids(response.get_data(as_text=True))
+
+
+def test_the_gallery_needs_a_curator_or_admin(app, client, login_user_as):
+    """Anonymous visitors go to the login page; printers are refused."""
+    response = client.get("/curate")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login_user_as(client, app, "printer")
+    assert client.get("/curate").status_code == 403
+
+
+def test_filters_status_unvoted_transparent_and_duplicates(app, client, login_user_as):
+    """Each filter narrows the grid in SQL; the default hides withdrawn works."""
+    me = login_user_as(client, app, "curator")
+    with app.app_context():
+        plain = add_entry()[0].id
+        clear = add_entry(has_alpha=True)[0].id
+        listed = add_entry(status=WorkStatus.SHORTLISTED)[0].id
+        gone = add_entry(status=WorkStatus.WITHDRAWN)[0].id
+        voted = add_entry()[0].id
+        twin_a = add_entry()[0].id
+        twin_b = add_entry()[0].id
+        judged_a, judged_b = add_entry()[0].id, add_entry()[0].id
+        add_vote(me.id, voted, 4)
+        db.session.add(DuplicatePair(first_id=twin_a, second_id=twin_b, distance=3))
+        db.session.add(
+            DuplicatePair(
+                first_id=judged_a, second_id=judged_b, distance=2, verdict=PairVerdict.DIFFERENT
+            )
+        )
+        db.session.commit()
+    everything = {plain, clear, listed, voted, twin_a, twin_b, judged_a, judged_b}
+    assert set(_grid(client)) == everything
+    assert _grid(client, "?status=withdrawn") == [gone]
+    assert _grid(client, "?status=shortlisted") == [listed]
+    assert set(_grid(client, "?unvoted=1")) == everything - {voted}
+    assert _grid(client, "?transparent=1") == [clear]
+    assert set(_grid(client, "?duplicates=1")) == {twin_a, twin_b}
+    assert _grid(client, "?status=new&transparent=1&unvoted=1") == [clear]
+    html = client.get("/curate?duplicates=1").get_data(as_text=True)
+    assert "near-duplicate?" in html
+
+
+def test_newest_sort_and_pagination(app, client, login_user_as):
+    """Pages hold PAGE_SIZE works, newest first; page two continues where one stopped."""
+    login_user_as(client, app, "curator")
+    with app.app_context():
+        ids = [w.id for w in add_entry(10) for _ in [0]]
+        for _ in range(PAGE_SIZE // 10):
+            ids += [w.id for w in add_entry(10)]
+    newest = sorted(ids, reverse=True)
+    first = _grid(client, "?sort=newest")
+    second = _grid(client, "?sort=newest&page=2")
+    assert len(first) == PAGE_SIZE
+    assert first + second == newest
+    html = client.get("/curate?sort=newest").get_data(as_text=True)
+    assert f"{len(ids)} works" in html and 'rel="next"' in html
+
+
+def test_shuffle_is_stable_per_curator_and_differs_between_curators(app, login_user_as):
+    """Same curator: same order on every request. Another curator: another order."""
+    with app.app_context():
+        ids = [w.id for _ in range(4) for w in add_entry(10)]
+    alice, bob = app.test_client(), app.test_client()
+    login_user_as(alice, app, "curator")
+    login_user_as(bob, app, "curator")
+    alice_order = _grid(alice)
+    assert sorted(alice_order) == sorted(ids)
+    assert _grid(alice) == alice_order
+    assert _grid(alice, "?sort=shuffle") == alice_order
+    bob_order = _grid(bob)
+    assert sorted(bob_order) == sorted(ids)
+    assert bob_order != alice_order
+    # Not just the id order or its reverse: the shuffle really mixes.
+    assert alice_order not in (sorted(ids), sorted(ids, reverse=True))
+
+
+def test_thumbnails_use_srcset_lazy_loading_and_sizes(app, client, login_user_as):
+    """Every card image: src, srcset over the derivatives, loading=lazy, width and height."""
+    login_user_as(client, app, "curator")
+    with app.app_context():
+        work = add_entry()[0]
+        work_id = work.id
+    html = client.get("/curate").get_data(as_text=True)
+    img = re.search(r"<img [^>]+>", html).group(0)
+    assert f'src="/curate/works/{work_id}/320.webp"' in img
+    assert f"/curate/works/{work_id}/320.webp 320w, /curate/works/{work_id}/640.webp 640w" in img
+    assert 'loading="lazy"' in img and 'width="320"' in img and 'height="240"' in img
+
+
+def test_images_are_served_to_curators_only(app, client, login_user_as):
+    """Curators get the WebP with strict headers; unknown widths 404; others are refused."""
+    with app.app_context():
+        work_id = add_entry(files=True)[0].id
+    url = f"/curate/works/{work_id}/320.webp"
+    assert client.get(url).status_code == 302
+    printer = app.test_client()
+    login_user_as(printer, app, "printer")
+    assert printer.get(url).status_code == 403
+    login_user_as(client, app, "curator")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "image/webp"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"].startswith("private")
+    assert client.get(f"/curate/works/{work_id}/999.webp").status_code == 404
+    assert client.get("/curate/works/9999/320.webp").status_code == 404
+
+
+def test_blind_mode_hides_credit_and_note_until_switched_off(app, client, login_user_as):
+    """On by default: no credit or note in grid or work page; the toggle shows them."""
+    login_user_as(client, app, "curator")
+    with app.app_context():
+        work_id = add_entry(credit="Zoya Secretname", note="Printed on recycled paper")[0].id
+    page = f"/curate/works/{work_id}"
+    for html in (
+        client.get("/curate").get_data(as_text=True),
+        client.get(page).get_data(as_text=True),
+    ):
+        assert "Zoya Secretname" not in html and "recycled paper" not in html
+    assert "Blind mode: credit and note are hidden." in client.get(page).get_data(as_text=True)
+    post(client, page, f"/curate/blind?next={page}", {})
+    shown = client.get(page).get_data(as_text=True)
+    assert "Zoya Secretname" in shown and "recycled paper" in shown
+    assert "Zoya Secretname" in client.get("/curate").get_data(as_text=True)
+    post(client, page, "/curate/blind", {"blind_mode": "y"})
+    assert "Zoya Secretname" not in client.get(page).get_data(as_text=True)
+
+
+def test_work_page_shows_real_size_print_suitability_and_siblings(app, client, login_user_as):
+    """50 and 75 mm previews, the sharp print width at 300 DPI, transparency, other works."""
+    login_user_as(client, app, "curator")
+    with app.app_context():
+        first, second = add_entry(2, has_alpha=True)
+        first_id, second_title = first.id, second.title
+    html = client.get(f"/curate/works/{first_id}").get_data(as_text=True)
+    assert "real-size-50" in html and "real-size-75" in html
+    # 1200 px at 300 DPI: 101.6 mm.
+    assert "101.6 mm" in html
+    assert "Transparent background" in html
+    assert "Other works of this entry" in html and second_title in html
+
+
+def test_keyboard_script_is_served_and_pages_carry_no_inline_script(app, client, login_user_as):
+    """The work page loads /static/curate.js; no inline scripts or handlers (CSP)."""
+    login_user_as(client, app, "curator")
+    with app.app_context():
+        works = add_entry(3)
+        ids = [w.id for w in works]
+    html = client.get(f"/curate/works/{ids[1]}?sort=newest").get_data(as_text=True)
+    assert re.search(r'<script src="/static/curate.js[^"]*" defer></script>', html)
+    assert not re.search(r"<script>|<script [^>]*>[^<]+</script>|\son\w+=", html)
+    assert 'id="keys"' in html
+    # ←/→ follow the grid's order (newest first here).
+    assert f'rel="prev" id="previous-work" href="/curate/works/{ids[2]}?sort=newest"' in html
+    assert f'rel="next" id="next-work" href="/curate/works/{ids[0]}?sort=newest"' in html
+    with client.get("/static/curate.js") as response:
+        script = response.get_data(as_text=True)
+    assert "ArrowLeft" in script and "ArrowRight" in script and '"?"' in script
+
+
+def test_the_ranking_page_hides_scores_of_works_i_have_not_voted_on(app, client, login_user_as):
+    """Each aggregate shows with its vote count, only for works I voted on."""
+    me = login_user_as(client, app, "curator")
+    with app.app_context():
+        mine, other = add_entry()[0].id, add_entry()[0].id
+        someone = add_user()
+        add_vote(someone.id, mine, 2)
+        add_vote(someone.id, other, 5)
+        add_vote(me.id, mine, 4)
+    html = client.get("/curate/ranking").get_data(as_text=True)
+    assert "3.00" in html  # mean of 2 and 4
+    assert "5.00" not in html and "vote to see" in html
+    assert client.get("/curate/ranking?by=normalised").status_code == 200

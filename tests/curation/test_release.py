@@ -1,0 +1,79 @@
+"""Artists see "received" until an admin releases decisions, then the released decision."""
+
+from __future__ import annotations
+
+from gallery.curation.operations import decide, release_decisions
+from gallery.extensions import db
+from gallery.models import Work, WorkStatus
+from gallery.submissions.operations import hash_claim_token
+from tests.curation.factories import add_entry, add_user, post
+
+TOKEN = "claim-token-for-release-tests"
+
+
+def _claim_entry(works: int = 3) -> list[int]:
+    """Create an entry reachable through ``TOKEN``; return its work ids."""
+    works_ = add_entry(works, consent_publish=True, consent_print=True)
+    works_[0].entry.claim_hash = hash_claim_token(TOKEN)
+    db.session.commit()
+    return [w.id for w in works_]
+
+
+def _statuses(client) -> list[str]:
+    """Return the status lines of the claim page, in work order."""
+    html = client.get(f"/claim/{TOKEN}").get_data(as_text=True)
+    return [part.split("<br>")[0].strip() for part in html.split("Status:")[1:]]
+
+
+def test_decisions_show_only_after_release_and_later_ones_wait(app, client):
+    """Before release: "Received". After: the decision. A decision after release stays hidden."""
+    with app.app_context():
+        ids = _claim_entry()
+        admin = add_user("admin")
+        works = [db.session.get(Work, i) for i in ids]
+        decide(work=works[0], status=WorkStatus.PUBLISHED, by=admin)
+        decide(work=works[1], status=WorkStatus.DECLINED, by=admin)
+        db.session.commit()
+    assert _statuses(client) == ["Received", "Received", "Received"]
+    with app.app_context():
+        release_decisions(by=None)
+        db.session.commit()
+    assert _statuses(client) == ["Published", "Not selected", "Received"]
+    with app.app_context():
+        admin = add_user("admin")
+        decide(work=db.session.get(Work, ids[2]), status=WorkStatus.SELECTED, by=admin)
+        decide(work=db.session.get(Work, ids[0]), status=WorkStatus.SHORTLISTED, by=admin)
+        db.session.commit()
+    # Taken after the release: the artist still sees the released state.
+    assert _statuses(client) == ["Published", "Not selected", "Received"]
+    with app.app_context():
+        release_decisions(by=None)
+        db.session.commit()
+    assert _statuses(client) == ["Shortlisted", "Not selected", "Selected for print"]
+
+
+def test_admin_releases_with_one_button_on_the_curation_page(app, client, login_user_as):
+    """The button is admin-only and releases everything decided so far."""
+    login_user_as(client, app, "admin", "curator")
+    with app.app_context():
+        ids = _claim_entry(1)
+    page = f"/curate/works/{ids[0]}"
+    post(client, page, f"{page}/decide", {"status": "published"})
+    artist = app.test_client()
+    assert _statuses(artist) == ["Received"]
+    assert "Release decisions to artists" in client.get("/curate").get_data(as_text=True)
+    response = post(client, "/curate", "/curate/release", follow_redirects=True)
+    assert "Decisions are released" in response.get_data(as_text=True)
+    assert _statuses(artist) == ["Published"]
+
+
+def test_withdrawn_shows_withdrawn_whatever_was_released(app, client):
+    """The artist's own withdrawal always shows."""
+    with app.app_context():
+        ids = _claim_entry(1)
+        work = db.session.get(Work, ids[0])
+        decide(work=work, status=WorkStatus.PUBLISHED, by=None)
+        release_decisions(by=None)
+        work.status = WorkStatus.WITHDRAWN
+        db.session.commit()
+    assert _statuses(client) == ["Withdrawn"]
