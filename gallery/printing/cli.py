@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 
 from gallery import jobs
 from gallery.extensions import db
@@ -68,6 +70,7 @@ def _given(**options) -> dict:
 @click.option("--crop-marks", is_flag=True)
 @click.option("--cut-lines", is_flag=True)
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
 def export_command(
     layout_id: str,
     selected: bool,
@@ -101,9 +104,15 @@ def export_command(
     )
     try:
         options = operations.export_options(layout, chosen)
-        export = operations.start_export(
-            layout=layout, items=[(i, copies) for i in ids], options=options, fill=fill, by=None
-        )
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            export = operations.start_export(
+                layout=layout,
+                items=[(i, copies) for i in ids],
+                options=options,
+                fill=fill,
+                by=None,
+                language=current_app.config["BABEL_DEFAULT_LOCALE"],
+            )
     except operations.ExportRefusedError as refused:
         raise click.ClickException("\n".join(refused.reasons)) from None
     except ValueError as exc:

@@ -103,7 +103,6 @@ def test_layout_search_is_a_plain_get_and_layout_defaults_fill_the_options(print
 
 def test_export_runs_is_listed_with_options_and_downloads_a_credited_pdf(app, printer, works):
     """Create PDF → the job finishes → listed with options → the PDF is right on paper."""
-    credited, anonymous = works
     response = post_export(printer, form_query(works=works, credit="on", crop_marks="y"))
     assert response.status_code == 303
     export_id = export_id_from(response)

@@ -1,0 +1,176 @@
+"""Background export jobs: the thread backend, status polling, time limits and crash recovery."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import timedelta
+
+import pytest
+from export_kit import (
+    LAYOUT,
+    add_work,
+    close_app,
+    export_id_from,
+    form_query,
+    make_app,
+    post_export,
+    sharp_jpeg,
+)
+
+from gallery import create_app, jobs
+from gallery.extensions import db
+from gallery.models import Export, ExportState
+from gallery.models.submissions import utcnow
+from tests.conftest import log_in_as
+
+# A handler the thread test controls: it reports one step, then waits to be released.
+RELEASE = threading.Event()
+STARTED = threading.Event()
+
+
+def held_job(export_id: int, *, progress) -> None:
+    """Report 1 of 3 steps, wait for the test, then finish."""
+    progress(1, 3)
+    STARTED.set()
+    assert RELEASE.wait(30)
+    progress(2, 3)
+
+
+def _queued_export(app, **fields) -> int:
+    """Insert an export row directly and return its id."""
+    with app.app_context():
+        export = Export(layout_id=LAYOUT, layout_name="A4", options="{}", items="[]", **fields)
+        db.session.add(export)
+        db.session.commit()
+        return export.id
+
+
+def _state(app, export_id: int) -> Export:
+    """Return a fresh copy of the export row."""
+    with app.app_context():
+        export = db.session.get(Export, export_id)
+        db.session.expunge(export)
+        return export
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app whose jobs run in a background thread, as in production."""
+    app = make_app(tmp_path, JOB_BACKEND="thread")
+    yield app
+    # Let a job still rendering finish before its tables are dropped.
+    app.extensions["gallery.jobs"].wait(60)
+    close_app(app)
+
+
+def test_thread_backend_runs_the_job_and_status_reports_progress(app, client, monkeypatch):
+    """While the job runs the status endpoint shows its progress; then it is done."""
+    monkeypatch.setitem(jobs.HANDLERS, "held", f"{__name__}:held_job")
+    RELEASE.clear()
+    STARTED.clear()
+    log_in_as(client, app, "printer")
+    export_id = _queued_export(app)
+    with app.app_context():
+        jobs.enqueue("held", export_id)
+    assert STARTED.wait(30)
+    status = client.get(f"/print/exports/{export_id}/status").get_json()
+    assert (status["state"], status["progress"], status["total"]) == ("running", 1, 3)
+    RELEASE.set()
+    assert app.extensions["gallery.jobs"].wait(30)
+    status = client.get(f"/print/exports/{export_id}/status").get_json()
+    assert (status["state"], status["progress"], status["total"]) == ("done", 3, 3)
+
+
+def test_thread_backend_renders_a_real_export_after_the_request_returned(app, client):
+    """Create PDF returns at once; the thread renders; the status ends with a download link."""
+    log_in_as(client, app, "printer")
+    work = add_work(app, image=sharp_jpeg())
+    response = post_export(client, form_query(works=[work]))
+    assert response.status_code == 303
+    assert app.extensions["gallery.jobs"].wait(60)
+    export_id = export_id_from(response)
+    status = client.get(f"/print/exports/{export_id}/status").get_json()
+    assert status["state"] == "done" and status["progress"] == status["total"] == 2
+    assert status["download"] == f"/print/exports/{export_id}/download"
+    assert client.get(status["download"]).data.startswith(b"%PDF-")
+
+
+def test_jobs_left_running_by_a_dead_process_are_failed_at_start_up(tmp_path):
+    """A row whose worker process is gone, or that stopped reporting long ago, is failed."""
+    app = make_app(tmp_path, JOB_BACKEND="thread")
+    host = jobs.worker_name().rpartition(":")[0]
+    gone_pid = 2**22 + 7  # above Linux's largest process id: no such process
+    dead = _queued_export(
+        app, state=ExportState.RUNNING, worker=f"{host}:{gone_pid}", heartbeat_at=utcnow()
+    )
+    never_started = _queued_export(app, worker=f"{host}:{gone_pid}")
+    silent = _queued_export(
+        app, state=ExportState.RUNNING, heartbeat_at=utcnow() - timedelta(hours=2)
+    )
+    alive = _queued_export(
+        app, state=ExportState.RUNNING, worker=f"{host}:{os.getppid()}", heartbeat_at=utcnow()
+    )
+    finished = _queued_export(app, state=ExportState.DONE)
+
+    restarted = create_app(app.config | {"TESTING": True})
+    for export_id in (dead, never_started, silent):
+        row = _state(restarted, export_id)
+        assert (row.state, row.error) == (ExportState.FAILED, jobs.INTERRUPTED)
+    assert _state(restarted, alive).state is ExportState.RUNNING
+    assert _state(restarted, finished).state is ExportState.DONE
+    with restarted.app_context():
+        db.engine.dispose()
+    close_app(app)
+
+
+def test_an_interrupted_export_can_be_tried_again(tmp_path):
+    """A failed export keeps its choices; "Try again" renders it."""
+    app = make_app(tmp_path)
+    client = app.test_client()
+    log_in_as(client, app, "printer")
+    work = add_work(app, image=sharp_jpeg())
+    export_id = export_id_from(post_export(client, form_query(works=[work])))
+    with app.app_context():
+        export = db.session.get(Export, export_id)
+        export.state, export.error, export.pdf_key = ExportState.FAILED, jobs.INTERRUPTED, None
+        db.session.commit()
+    page = client.get(f"/print/exports/{export_id}").get_data(as_text=True)
+    assert "The server stopped while this export was being made" in page
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post(f"/print/exports/{export_id}/retry", data={"csrf_token": token})
+    assert response.status_code == 303
+    row = _state(app, export_id)
+    assert row.state is ExportState.DONE and row.pdf_key and row.error == ""
+    close_app(app)
+
+
+def test_a_job_over_its_time_limit_is_stopped_between_sheets(tmp_path):
+    """With no time left the job stops at its first progress report and says why."""
+    app = make_app(tmp_path, JOB_TIMEOUT_SECONDS=0)
+    client = app.test_client()
+    log_in_as(client, app, "printer")
+    work = add_work(app, image=sharp_jpeg())
+    export_id = export_id_from(post_export(client, form_query(works=[work])))
+    row = _state(app, export_id)
+    assert (row.state, row.error, row.pdf_key) == (ExportState.FAILED, jobs.TIMED_OUT, None)
+    status = client.get(f"/print/exports/{export_id}/status").get_json()
+    assert status["error"] == "This export took too long and was stopped. Try fewer sheets."
+    close_app(app)
+
+
+def test_the_rq_backend_is_not_there_yet_and_says_so(tmp_path):
+    """Choosing rq fails loudly at start-up instead of accepting jobs that never run."""
+    with pytest.raises(NotImplementedError, match="JOB_BACKEND=rq"):
+        make_app(tmp_path, JOB_BACKEND="rq")
+
+
+def test_a_job_claimed_once_is_never_run_twice(tmp_path):
+    """Running a job that is no longer queued does nothing (two workers, one row)."""
+    app = make_app(tmp_path)
+    export_id = _queued_export(app, state=ExportState.DONE, progress=2, total=2)
+    with app.app_context():
+        jobs.run_job("export", export_id)
+    row = _state(app, export_id)
+    assert row.state is ExportState.DONE and row.error == ""
+    close_app(app)
