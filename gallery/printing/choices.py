@@ -65,8 +65,10 @@ def read_choices(formdata: MultiDict | None, *, csrf: bool = False) -> Choices:
         form.use_defaults(layout, keep_calibration=sent)
     everything = (form.show.data or request.args.get("show")) == "all"
     form.show.data = "all" if everything else ""
-    works = operations.print_candidates() if everything else operations.printable_works()
-    default = [w.id for w in operations.printable_works()] if not sent else None
+    printable = operations.printable_works()
+    works = operations.print_candidates() if everything else printable
+    # On a first visit every work selected for print is ticked once.
+    default = [w.id for w in printable] if not sent else None
     items, problems = read_items(formdata or MultiDict(), default=default)
     if sent and requested != layout.id:
         problems.append(_("There is no layout “%(id)s”.", id=requested[:100]))
