@@ -285,16 +285,8 @@ def _append(pdf: Pdf, page: pikepdf.Page, ops: list[str], *, cut_space: Any) -> 
 
 def _scrub_metadata(pdf: Pdf, title: str) -> None:
     """Keep only a neutral Title in /Info; drop XMP and other per-tool traces."""
-    if "/Metadata" in pdf.Root:
-        del pdf.Root["/Metadata"]
-    for key in ("/PieceInfo", "/SpiderInfo"):
-        if key in pdf.Root:
-            del pdf.Root[key]
-    info = Dictionary()
-    if title:
-        info.Title = String(title)
-    pdf.trailer.Info = pdf.make_indirect(info)
-    for page in pdf.pages:
-        for key in ("/PieceInfo", "/Metadata", "/LastModified"):
-            if key in page.obj:
-                del page.obj[key]
+    for holder in [pdf.Root, *(page.obj for page in pdf.pages)]:
+        for key in ("/Metadata", "/PieceInfo", "/SpiderInfo", "/LastModified"):
+            if key in holder:
+                del holder[key]
+    pdf.trailer.Info = pdf.make_indirect(Dictionary(Title=String(title)) if title else Dictionary())

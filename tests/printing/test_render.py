@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pdfplumber
 import pikepdf
 import pytest
 from render_kit import (
-    TOL_MM,
+    assert_matches_plan,
     builtin_layouts,
     mm,
-    pt,
     save_checked,
     spaced_layout,
     store,
@@ -54,61 +51,6 @@ def _render(tmp_path, layout, options, *, name="out.pdf", copies=2, **kw):
     sheets = plan_export(layout, _items(sources, copies), options)
     data = render_export(layout, sheets, options, storage=storage, title="Stickers", **kw)
     return storage, sheets, save_checked(tmp_path, name, data)
-
-
-def assert_matches_plan(path: Path, layout, sheets, options) -> None:
-    """Check page size, every image box and every credit line against the plan."""
-    with pdfplumber.open(path) as pdf:
-        extra = 1 if options.credits_page else 0
-        assert len(pdf.pages) == len(sheets) + extra
-        for page, sheet in zip(pdf.pages, sheets, strict=False):
-            assert abs(mm(page.width) - layout.page_width) < TOL_MM
-            assert abs(mm(page.height) - layout.page_height) < TOL_MM
-            images = sorted(page.images, key=lambda i: (round(i["top"], 1), i["x0"]))
-            placements = sorted(
-                sheet.placements, key=lambda p: (round(pt(p.art_box.y), 1), p.art_box.x)
-            )
-            assert len(images) == len(placements)
-            for image, placement in zip(images, placements, strict=True):
-                art = placement.art_box
-                got = (mm(image["x0"]), mm(image["top"]), mm(image["x1"]), mm(image["bottom"]))
-                want = (art.x, art.y, art.right, art.bottom)
-                assert max(abs(g - w) for g, w in zip(got, want, strict=True)) < TOL_MM, (got, want)
-                # The print raster, never the master, is embedded.
-                assert tuple(image["srcsize"]) == tuple(placement.image_px)
-            text = page.extract_text()
-            for placement in sheet.placements:
-                if placement.credit_box is None:
-                    continue
-                assert_credit_inside(page, placement)
-            anonymous = [p for p in sheet.placements if not p.sticker.credit]
-            for placement in anonymous:
-                assert placement.credit_box is None
-            assert "None" not in text
-
-
-def _words(text: str) -> list[str]:
-    """Split a credit into words."""
-    return text.split()
-
-
-def assert_credit_inside(page, placement) -> None:
-    """The credit's words are real text inside its credit box (RTL text may come out reversed)."""
-    box = placement.credit_box
-    area = page.crop((pt(box.x) - 1, pt(box.y) - 1, pt(box.right) + 1, pt(box.bottom) + 1))
-    found = area.extract_text()
-    for word in _words(placement.sticker.credit):
-        assert word in found or word[::-1] in found, (word, found)
-    slack = pt(0.5)  # em boxes (Arabic ones especially) are taller than the ink
-    trim = placement.trim_box
-    on_sticker = box.bottom <= trim.bottom + 1e-6
-    for char in area.chars:
-        assert pt(box.x) - 0.5 <= char["x0"] and char["x1"] <= pt(box.right) + 0.5
-        assert pt(box.y) - slack <= char["top"] and char["bottom"] <= pt(box.bottom) + slack
-        if on_sticker:
-            assert pt(trim.y) <= char["top"] and char["bottom"] <= pt(trim.bottom)
-        else:
-            assert char["top"] >= pt(trim.bottom)
 
 
 @pytest.mark.parametrize("layout_id", BUILTIN)
