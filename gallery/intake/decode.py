@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -27,6 +30,7 @@ _UPRIGHT = {
 }
 _ORIENTATION_TAG = 0x0112
 _BOMB = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+_TRUNCATION_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,43 @@ class Decoded:
 
 def decode(data: bytes, sniffed: Sniffed, *, limits: Limits) -> Decoded:
     """Open `data` as exactly the sniffed format, enforce the limits, load once, make it upright."""
-    im = _open(data, sniffed, limits=limits)
+    with _strict_truncation():
+        im = _open(data, sniffed, limits=limits)
+        _check_header_size(im, limits=limits)
+        frames = count_frames(im, data, container=sniffed.format)
+        _load_once(im, sniffed, limits=limits)
+    icc = im.info.get("icc_profile")
+    return Decoded(
+        image=_upright(im),
+        # Pillow opens Multi-Picture JPEGs as "MPO"; only the primary picture is ever decoded.
+        source_format=sniffed.format,
+        frames=frames,
+        icc_profile=icc if isinstance(icc, bytes) else None,
+    )
+
+
+@contextlib.contextmanager
+def _strict_truncation() -> Iterator[None]:
+    """Decode with Pillow's truncation tolerance off, whatever the rest of the process set.
+
+    WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True when imported, and Pillow reads that
+    flag at decode time, so a cut-off upload would be padded with grey and accepted. Pillow has
+    no per-call switch: the flag is turned off for the open+load and restored after, under a lock
+    so that concurrent intakes never restore each other's value. The cost is that decodes in
+    one process run one at a time; other threads' decoders see strict mode meanwhile, which only
+    matters for files that are really truncated.
+    """
+    with _TRUNCATION_LOCK:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+def _check_header_size(im: Image.Image, *, limits: Limits) -> None:
+    """Refuse on the header's dimensions, before a single pixel is decoded."""
     width, height = im.size
     if width * height > limits.max_pixels:
         raise IntakeError(
@@ -52,16 +92,6 @@ def decode(data: bytes, sniffed: Sniffed, *, limits: Limits) -> Decoded:
         raise IntakeError(
             Refusal.TOO_SMALL, {"width": width, "height": height, "min_side": limits.min_side}
         )
-    frames = count_frames(im, data, container=sniffed.format)
-    _load_once(im, sniffed, limits=limits)
-    icc = im.info.get("icc_profile")
-    return Decoded(
-        image=_upright(im),
-        # Pillow opens Multi-Picture JPEGs as "MPO"; only the primary picture is ever decoded.
-        source_format=sniffed.format,
-        frames=frames,
-        icc_profile=icc if isinstance(icc, bytes) else None,
-    )
 
 
 def _open(data: bytes, sniffed: Sniffed, *, limits: Limits) -> Image.Image:
@@ -77,11 +107,6 @@ def _open(data: bytes, sniffed: Sniffed, *, limits: Limits) -> Image.Image:
 
 def _load_once(im: Image.Image, sniffed: Sniffed, *, limits: Limits) -> None:
     """Decode the pixels exactly once; a second load() can 'succeed' on a truncated PNG."""
-    if ImageFile.LOAD_TRUNCATED_IMAGES:
-        # Some library flipped the global (WeasyPrint does on import); truncated uploads would
-        # then pass as grey-filled images. The safe default is the only right one here.
-        logger.warning("ImageFile.LOAD_TRUNCATED_IMAGES was set; resetting it")
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         im.load()
     except _BOMB:
@@ -95,6 +120,11 @@ def _load_once(im: Image.Image, sniffed: Sniffed, *, limits: Limits) -> None:
     except Exception as exc:  # OSError, SyntaxError, EOFError, struct.error, zlib.error, ...
         logger.info("%s pixels undecodable: %s", sniffed.format, type(exc).__name__)
         raise IntakeError(Refusal.DAMAGED, {"format": sniffed.format}) from None
+    if im.im.mode != im.mode:
+        # Seen with corrupt GIFs: labelled "L" while the pixels hold palette indices. Every
+        # later conversion would misread them, so the decode is not trustworthy.
+        logger.info("%s decoded as %s but labelled %s", sniffed.format, im.im.mode, im.mode)
+        raise IntakeError(Refusal.DAMAGED, {"format": sniffed.format})
 
 
 def _upright(im: Image.Image) -> Image.Image:

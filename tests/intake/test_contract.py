@@ -38,7 +38,9 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     """Flip, overwrite, insert, delete or truncate a few bytes, keeping the magic mostly intact."""
     buf = bytearray(data)
     for _ in range(rng.randint(1, 6)):
-        at = rng.randrange(4, len(buf)) if len(buf) > 4 else 0
+        if len(buf) <= 4:
+            break
+        at = rng.randrange(4, len(buf))
         action = rng.choice(("flip", "byte", "insert", "delete", "truncate", "max"))
         if action == "flip":
             buf[at] ^= 1 << rng.randrange(8)

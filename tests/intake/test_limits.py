@@ -97,14 +97,15 @@ def test_pixel_ceiling_is_per_call() -> None:
 
 
 def test_pillow_global_state_is_left_alone() -> None:
-    """Intake neither raises Pillow's module-wide limit nor leaves warning filters changed."""
+    """Intake leaves Pillow's module-wide limits and the warning filters as it found them."""
     pixels_before, filters_before = Image.MAX_IMAGE_PIXELS, list(warnings.filters)
+    truncated_before = ImageFile.LOAD_TRUNCATED_IMAGES
     process_image(encode(photo((50, 50)), "PNG"))
     with pytest.raises(IntakeError):
         process_image(png_with_header_size(10_000, 10_000), limits=Limits(max_pixels=10**9))
     assert pixels_before == Image.MAX_IMAGE_PIXELS
     assert warnings.filters == filters_before
-    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    assert truncated_before == ImageFile.LOAD_TRUNCATED_IMAGES
 
 
 def test_shorter_side_below_min_side_is_too_small() -> None:
@@ -142,6 +143,20 @@ def test_truncated_uploads_are_damaged(fmt: str, keep: float) -> None:
     with pytest.raises(IntakeError) as refused:
         process_image(data[: int(len(data) * keep)])
     assert refused.value.refusal is Refusal.DAMAGED
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_truncated_uploads_stay_damaged_when_a_library_tolerates_truncation(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Strict even if a library (WeasyPrint, at import) turned LOAD_TRUNCATED_IMAGES on; the
+    flag is handed back unchanged."""
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = encode(photo((300, 200)), fmt)
+    with pytest.raises(IntakeError) as refused:
+        process_image(data[: len(data) // 2])
+    assert refused.value.refusal is Refusal.DAMAGED
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
 
 
 def test_corrupt_png_data_stream_is_damaged() -> None:
