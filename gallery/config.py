@@ -60,6 +60,8 @@ class Defaults:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A stolen session cookie is worthless after this long even if nobody logs out.
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None
 

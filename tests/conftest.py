@@ -142,3 +142,16 @@ def log_in_as(client, app, *roles, decider: bool = False, login: str | None = No
 def login_user_as():
     """Log a client in as new staff: ``login_user_as(client, app, "curator", decider=True)``."""
     return log_in_as
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing():
+    """Hash test passwords with light argon2 settings; production keeps the library defaults."""
+    from argon2 import PasswordHasher
+
+    from gallery.accounts import passwords
+
+    original = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = original
