@@ -127,10 +127,7 @@ class ExportForm(FlaskForm):
 def read_items(
     data: Mapping[str, Any], *, default: list[int] | None = None
 ) -> tuple[list[tuple[int, int]], list[str]]:
-    """Read ticked works and their copies from form data; return (items, problems).
-
-    ``default`` lists the work ids ticked when the form was not sent yet (one copy each).
-    """
+    """Read ticked works and copies from form data (or ``default`` ids, once each) + problems."""
     if default is not None:
         return [(work_id, 1) for work_id in default], []
     items: list[tuple[int, int]] = []
