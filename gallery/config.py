@@ -77,6 +77,9 @@ class Defaults:
     JOB_BACKEND = "thread"
     JOB_TIMEOUT_SECONDS = 600
     JOB_STALE_SECONDS = 900
+    # For JOB_BACKEND=rq: the Redis server and queue name the workers listen on.
+    REDIS_URL = ""
+    JOB_QUEUE = "gallery"
 
     # Staff accounts. SECURE_COOKIES (env GALLERY_SECURE_COOKIES=true) marks the session
     # cookie Secure; turn it on whenever the site is served over HTTPS.

@@ -1,8 +1,9 @@
 """Background jobs: ``enqueue(kind, export_id)`` runs a job and records its state on the row.
 
 The backend is chosen by ``JOB_BACKEND``: ``thread`` runs jobs one at a time in a thread of
-the web process, ``sync`` runs them inline (tests, the command line). Handlers are named by
-dotted path so a queue backend (``rq``) can hand them to another process unchanged. A job
+the web process, ``sync`` runs them inline (tests, the command line), ``rq`` puts them on a
+Redis queue that ``flask --app wsgi jobs worker`` processes run (on any machine that shares
+the database and the file store). A job
 owns its own app context and database session and commits progress as it goes, so the page
 that started it can be reloaded, or even the process restarted: jobs a crash left behind are
 marked failed at the next start.
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 HANDLERS = {"export": "gallery.printing.operations:run_export"}
 INTERRUPTED = "interrupted"  # error code of a job whose process stopped under it
 TIMED_OUT = "timed-out"
+QUEUED_IN_REDIS = "redis-queue"  # worker name of a row waiting in the Redis queue
 _EXTENSION = "gallery.jobs"
 
 
@@ -108,14 +110,37 @@ class ThreadBackend:
 
 
 class RQBackend:
-    """Placeholder for a Redis/RQ queue: configure it once a worker service exists."""
+    """Hand jobs to a Redis queue; `flask --app wsgi jobs worker` processes run them."""
 
     def __init__(self, app: Flask) -> None:
-        """Refuse to start: the app would otherwise accept jobs that never run."""
-        raise NotImplementedError(
-            "JOB_BACKEND=rq is not implemented yet: use 'thread' or 'sync'. An RQ backend "
-            "would enqueue gallery.jobs.run_job(kind, export_id) on a Redis queue."
+        """Connect to ``REDIS_URL`` and the ``JOB_QUEUE`` queue."""
+        from redis import Redis
+        from rq import Queue
+
+        url = app.config.get("REDIS_URL")
+        if not url:
+            raise ValueError(
+                "JOB_BACKEND=rq needs GALLERY_REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
+            )
+        self.timeout = int(app.config["JOB_TIMEOUT_SECONDS"]) + 60
+        self.queue = Queue(app.config["JOB_QUEUE"], connection=Redis.from_url(url))
+
+    def enqueue(self, kind: str, export_id: int) -> None:
+        """Queue the job in Redis; the row no longer belongs to this web process."""
+        # A web process may restart before a worker picks the job up; the job is safe in Redis.
+        db.session.execute(
+            update(Export).where(Export.id == export_id).values(worker=QUEUED_IN_REDIS)
         )
+        db.session.commit()
+        self.queue.enqueue(run_queued_job, kind, export_id, job_timeout=self.timeout)
+
+
+def run_queued_job(kind: str, export_id: int) -> None:
+    """Run a job inside a queue worker (the worker command provides the app context)."""
+    try:
+        run_job(kind, export_id)
+    finally:
+        db.session.remove()
 
 
 def init_app(app: Flask) -> None:

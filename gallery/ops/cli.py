@@ -71,8 +71,32 @@ def retention_command(closed_on: str | None, days: int | None) -> None:
     )
 
 
+@click.group("jobs")
+def jobs_cli() -> None:
+    """Background job workers."""
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run exports from the Redis queue (JOB_BACKEND=rq); start as many as you like."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        raise click.UsageError("set GALLERY_REDIS_URL (and GALLERY_JOB_BACKEND=rq)")
+    connection = Redis.from_url(url)
+    queue = Queue(current_app.config["JOB_QUEUE"], connection=connection)
+    # SimpleWorker runs jobs in this process, inside the app context the command set up;
+    # a forking worker would share the parent's database connections with its children.
+    SimpleWorker([queue], connection=connection).work(burst=burst, with_scheduler=False)
+
+
 def register_ops_cli(app) -> None:
     """Attach the operations commands."""
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(retention_command)
+    app.cli.add_command(jobs_cli)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
+import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from export_kit import (
@@ -23,6 +27,8 @@ from gallery.extensions import db
 from gallery.models import Export, ExportState
 from gallery.models.submissions import utcnow
 from tests.conftest import log_in_as
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # A handler the thread test controls: it reports one step, then waits to be released.
 RELEASE = threading.Event()
@@ -159,10 +165,56 @@ def test_a_job_over_its_time_limit_is_stopped_between_sheets(tmp_path):
     close_app(app)
 
 
-def test_the_rq_backend_is_not_there_yet_and_says_so(tmp_path):
-    """Choosing rq fails loudly at start-up instead of accepting jobs that never run."""
-    with pytest.raises(NotImplementedError, match="JOB_BACKEND=rq"):
-        make_app(tmp_path, JOB_BACKEND="rq")
+def test_the_rq_backend_needs_a_redis_url(tmp_path):
+    """Choosing rq without a Redis server fails loudly at start-up, not at the first export."""
+    with pytest.raises(ValueError, match="GALLERY_REDIS_URL"):
+        make_app(tmp_path, JOB_BACKEND="rq", REDIS_URL="")
+
+
+def test_rq_backend_queues_in_redis_and_a_worker_renders_the_pdf(tmp_path):
+    """With Redis, the web process only queues; `jobs worker` in another process renders."""
+    redis_url = os.environ.get("GALLERY_TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("no Redis server: scripts/test.sh starts one and sets GALLERY_TEST_REDIS_URL")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    settings = {"JOB_BACKEND": "rq", "REDIS_URL": redis_url, "JOB_QUEUE": queue}
+    app = make_app(tmp_path, **settings)
+    try:
+        work_id = add_work(app, image=sharp_jpeg())
+        client = app.test_client()
+        log_in_as(client, app, "printer")
+        export_id = export_id_from(
+            post_export(client, form_query(works=[work_id], copies={work_id: 2}))
+        )
+        queued = _state(app, export_id)
+        assert queued.state is ExportState.QUEUED and queued.worker == jobs.QUEUED_IN_REDIS
+
+        env = {
+            **os.environ,
+            "GALLERY_DATABASE_URL": app.config["DATABASE_URL"],
+            "GALLERY_UPLOAD_DIR": app.config["UPLOAD_DIR"],
+            "GALLERY_SECRET_KEY": app.config["SECRET_KEY"],
+            "GALLERY_JOB_BACKEND": "rq",
+            "GALLERY_REDIS_URL": redis_url,
+            "GALLERY_JOB_QUEUE": queue,
+            "GALLERY_PRINT_IMPORT_DIR": app.config["PRINT_IMPORT_DIR"],
+        }
+        worker = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--burst"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert worker.returncode == 0, worker.stderr[-2000:]
+        done = _state(app, export_id)
+        assert done.state is ExportState.DONE, done.error
+        download = client.get(f"/print/exports/{export_id}/download")
+        assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    finally:
+        close_app(app)
 
 
 def test_a_job_claimed_once_is_never_run_twice(tmp_path):
