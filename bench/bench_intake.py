@@ -95,15 +95,17 @@ def pillow_floor(data: bytes, master_format: str) -> None:
         source.save(BytesIO(), "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
 
 
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    """Median wall time of `runs` calls, in milliseconds, after one warm-up call."""
-    fn()
-    times = []
+def median_ms(runs: int, *fns: Callable[[], object]) -> list[float]:
+    """Median wall time of each function in ms; calls alternate so load drifts hit both alike."""
+    for fn in fns:
+        fn()  # warm-up: plugin imports, allocator pools
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for fn, bucket in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            bucket.append((time.perf_counter() - start) * 1000)
+    return [statistics.median(bucket) for bucket in times]
 
 
 def main() -> int:
@@ -120,8 +122,11 @@ def main() -> int:
     worst = 0.0
     for name, data in cases.items():
         result = process_image(data, limits=limits)
-        floor = median_ms(lambda d=data, f=result.master_format: pillow_floor(d, f), args.runs)
-        intake = median_ms(lambda d=data: process_image(d, limits=limits), args.runs)
+        floor, intake = median_ms(
+            args.runs,
+            lambda d=data, f=result.master_format: pillow_floor(d, f),
+            lambda d=data: process_image(d, limits=limits),
+        )
         ratio = intake / floor
         worst = max(worst, ratio)
         print(f"{name:<26} {floor:>9.0f} {intake:>10.0f} {ratio:>6.2f}")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, PngImagePlugin
 
-from gallery.intake import Limits, hamming, process_image
+from gallery.intake import Limits, hamming, hashing, process_image
+from gallery.intake.hashing import content_sha256
 from tests.intake.conftest import encode, photo
 
 LIMITS = Limits(min_side=1)
@@ -44,6 +48,19 @@ def test_same_jpeg_scan_with_different_exif_hashes_the_same() -> None:
     first = process_image(encode(im, "JPEG", quality=90, exif=exif_a), limits=LIMITS)
     second = process_image(encode(im, "JPEG", quality=90, exif=exif_b), limits=LIMITS)
     assert first.content_sha256 == second.content_sha256
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA"])
+@pytest.mark.parametrize("without_private_encoder", [False, True])
+def test_content_hash_is_sha256_of_mode_size_and_raw_pixels(
+    mode: str, without_private_encoder: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The streamed digest equals sha256("MODE:WxH:" + tobytes()), also on the fallback path."""
+    if without_private_encoder:
+        monkeypatch.setattr(hashing, "_raw_encoder", None)
+    im = photo((333, 77)).convert(mode)
+    expected = hashlib.sha256(f"{mode}:333x77:".encode() + im.tobytes()).hexdigest()
+    assert content_sha256(im) == expected
 
 
 def test_one_changed_pixel_changes_the_content_hash() -> None:
