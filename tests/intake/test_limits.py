@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import warnings
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image, ImageFile
@@ -156,6 +157,28 @@ def test_truncated_uploads_stay_damaged_when_a_library_tolerates_truncation(
     with pytest.raises(IntakeError) as refused:
         process_image(data[: len(data) // 2])
     assert refused.value.refusal is Refusal.DAMAGED
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+
+
+def test_concurrent_intakes_never_let_a_truncated_upload_through(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Threads decoding at once cannot restore each other's flag mid-decode."""
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    whole = encode(photo((240, 160)), "PNG")
+    cut = whole[: len(whole) * 2 // 3]
+
+    def outcome(data: bytes) -> str:
+        """'ok' or the refusal value."""
+        try:
+            process_image(data)
+        except IntakeError as refused:
+            return refused.refusal.value
+        return "ok"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(outcome, [whole, cut] * 30))
+    assert results == ["ok", "damaged"] * 30
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
 
 
