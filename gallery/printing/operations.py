@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,7 +23,7 @@ from gallery.models import Entry, Export, ExportState, User, Work, WorkStatus
 from gallery.printing import catalog
 from gallery.printing.geometry import Layout
 from gallery.printing.options import ExportOptions
-from gallery.printing.plan import SheetPlan, StickerSource, plan_export
+from gallery.printing.plan import PlanError, SheetPlan, StickerSource, plan_export
 from gallery.storage import new_token
 
 log = logging.getLogger(__name__)
@@ -143,9 +143,42 @@ def plan_works(
             max_sheets=int(current_app.config["PRINT_MAX_SHEETS"]),
         )
     except ValueError as exc:
-        # The planner's reasons (sheet limit, start label, credit room) are plain English.
-        raise ExportRefusedError([_("This export cannot be planned: %(why)s", why=exc)]) from exc
+        raise ExportRefusedError([plan_refusal(exc)]) from exc
     return ExportPlan(sheets=sheets, warnings=low_resolution(sheets))
+
+
+def plan_refusal(exc: ValueError) -> str:
+    """Return why the planner refused, in the user's language when the case is known."""
+    reason = exc.reason if isinstance(exc, PlanError) else None
+    d = exc.details if isinstance(exc, PlanError) else {}
+    if reason == "empty":
+        return _("Choose at least one work.")
+    if reason == "no_pixels":
+        return _("The image of work %(id)s is empty.", id=d["work"])
+    if reason == "copies":
+        return _("Copies of work %(id)s must be a whole number, at least 1.", id=d["work"])
+    if reason == "start_at":
+        return _(
+            "The first label must be between 1 and %(max)s on %(layout)s.",
+            max=d["per_sheet"],
+            layout=d["layout"],
+        )
+    if reason == "sheet_limit":
+        return ngettext(
+            "This export needs %(num)s sheet, more than the limit of %(limit)s.",
+            "This export needs %(num)s sheets, more than the limit of %(limit)s.",
+            d["sheets"],
+            limit=d["limit"],
+        )
+    if reason == "credit_room":
+        return _(
+            "The credit line does not fit under label %(label)s of %(layout)s "
+            "(%(needed)s mm needed). Put credits on the sticker or turn them off.",
+            label=d["label"],
+            layout=d["layout"],
+            needed=d["needed"],
+        )
+    return _("This export cannot be planned: %(why)s", why=exc)
 
 
 def low_resolution(sheets: Sequence[SheetPlan]) -> list[dict]:

@@ -20,6 +20,16 @@ CREDIT_GAP = 0.5  # mm between the bleed edge and a credit line printed under th
 ROTATE_GAIN = 1.01  # rotate only when it makes the artwork clearly larger, not for squares
 
 
+class PlanError(ValueError):
+    """A plan that cannot be made; ``reason`` names the case and ``details`` its values."""
+
+    def __init__(self, message: str, reason: str, **details: object) -> None:
+        """Keep the English message for logs and a reason the web pages can translate."""
+        super().__init__(message)
+        self.reason = reason
+        self.details = details
+
+
 @dataclass(frozen=True)
 class StickerSource:
     """One artwork as the planner needs it: no pixels, just their upright size (EXIF applied)."""
@@ -72,19 +82,30 @@ def plan_export(
     ``start_at`` beyond the sheet, too many sheets, or a credit line that cannot fit.
     """
     if not items:
-        raise ValueError("nothing to print: choose at least one sticker")
+        raise PlanError("nothing to print: choose at least one sticker", "empty")
     queue: list[StickerSource] = []
     for sticker, copies in items:
         if not isinstance(sticker, StickerSource):
             raise ValueError(f"expected a StickerSource, got {type(sticker).__name__}")
         if sticker.width_px < 1 or sticker.height_px < 1:
-            raise ValueError(f"work {sticker.work_id}: image has no pixels")
+            raise PlanError(
+                f"work {sticker.work_id}: image has no pixels", "no_pixels", work=sticker.work_id
+            )
         if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
-            raise ValueError(f"work {sticker.work_id}: copies must be a whole number ≥ 1")
+            raise PlanError(
+                f"work {sticker.work_id}: copies must be a whole number ≥ 1",
+                "copies",
+                work=sticker.work_id,
+            )
         queue.extend([sticker] * copies)
     per_sheet = layout.labels_per_sheet
     if not 1 <= options.start_at <= per_sheet:
-        raise ValueError(f"start_at must be between 1 and {per_sheet} for {layout.name}")
+        raise PlanError(
+            f"start_at must be between 1 and {per_sheet} for {layout.name}",
+            "start_at",
+            per_sheet=per_sheet,
+            layout=layout.name,
+        )
     skipped = options.start_at - 1
     if fill:
         distinct = [sticker for sticker, _ in items]
@@ -92,7 +113,12 @@ def plan_export(
         queue.extend(distinct[i % len(distinct)] for i in range(short))
     sheets_needed = math.ceil((skipped + len(queue)) / per_sheet)
     if sheets_needed > max_sheets:
-        raise ValueError(f"{sheets_needed} sheets is more than the limit of {max_sheets}")
+        raise PlanError(
+            f"{sheets_needed} sheets is more than the limit of {max_sheets}",
+            "sheet_limit",
+            sheets=sheets_needed,
+            limit=max_sheets,
+        )
 
     cells = layout.cells()
     clips = bleed_boxes(layout, options.bleed_mm)
@@ -190,9 +216,13 @@ def credit_box(
             if other.index != cell.index
         )
         if blocked:
-            raise ValueError(
+            raise PlanError(
                 f"the credit line does not fit under label {cell.index + 1} of {layout.name} "
-                f"({h + CREDIT_GAP:.1f} mm needed); put credits on the sticker or turn them off"
+                f"({h + CREDIT_GAP:.1f} mm needed); put credits on the sticker or turn them off",
+                "credit_room",
+                label=cell.index + 1,
+                layout=layout.name,
+                needed=f"{h + CREDIT_GAP:.1f}",
             )
         return box
     a, b = trim.width / 2, trim.height / 2

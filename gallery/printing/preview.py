@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from html import escape
 
+from flask_babel import gettext as _
+
 from gallery.printing.fonts import fit_line
 from gallery.printing.geometry import Box, Layout, page_marks
 from gallery.printing.options import ExportOptions, Mode, Shape
@@ -33,10 +35,11 @@ def sheet_svg(
     ``image_url`` gives the upright (unrotated) artwork for a placement; the SVG rotates it.
     """
     w, h = _n(layout.page_width), _n(layout.page_height)
+    title = _("%(layout)s, sheet %(number)s", layout=layout.name, number=sheet.index + 1)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" '
         f'viewBox="0 0 {w} {h}" class="sheet-preview" role="img">',
-        f"<title>{_text(layout.name)}, sheet {sheet.index + 1}</title>",
+        f"<title>{_text(title)}</title>",
         f'<rect class="page" x="0" y="0" width="{w}" height="{h}" fill="#ffffff" '
         'stroke="#b0b0b0" stroke-width="0.2"/>',
         "<defs>",
@@ -96,9 +99,12 @@ def _placement(
     if placement.low_resolution:
         r = min(3.0, trim.width / 8, trim.height / 8)
         cx, cy = trim.right - r * 1.5, trim.y + r * 1.5
+        low_res = _(
+            "Low resolution: %(dpi)s dpi at this size; prints may look blurry",
+            dpi=f"{placement.effective_dpi:.0f}",
+        )
         parts.append(
-            f'<g class="low-res"><title>Low resolution: {placement.effective_dpi:.0f} dpi at '
-            f"this size; prints may look blurry</title>"
+            f'<g class="low-res"><title>{_text(low_res)}</title>'
             f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="#d32f2f"/>'
             f'<text x="{_n(cx)}" y="{_n(cy + r * 0.45)}" font-size="{_n(r * 1.3)}" '
             'font-family="sans-serif" font-weight="bold" text-anchor="middle" '
