@@ -7,23 +7,31 @@ keys are SQL expressions, and per-work aggregates are fetched only for the works
 from __future__ import annotations
 
 import enum
-import hashlib
-import hmac
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
 
-from flask import current_app
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, cast, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 
 from gallery.curation import ranking
+from gallery.curation.shuffle import shuffle_key
 from gallery.extensions import db
 from gallery.models import DuplicatePair, Entry, PairVerdict, Vote, Work, WorkStatus
+from gallery.models.curation import ShuffleKey
 
 PAGE_SIZE = 60
 # Works still waiting for a decision: the pool "score then advance" draws from.
 JUDGING = (WorkStatus.NEW, WorkStatus.SHORTLISTED)
-# A prime just under 2**31: products of two residues stay below 2**62, inside SQLite's and
-# PostgreSQL's 64-bit integers, so the shuffle is plain integer arithmetic in both.
-_MODULUS = 2_147_483_647
 
 
 class Sort(enum.StrEnum):
@@ -102,20 +110,6 @@ class Page:
         return max(1, -(-self.total // self.size))
 
 
-def shuffle_key(user_id: int) -> ColumnElement[int]:
-    """Return a per-curator pseudo-random sort key for works, computed in SQL.
-
-    Two rounds (an affine map, then a squaring) of integer arithmetic modulo a prime, seeded
-    from the app secret and the curator: the same curator always sees the same order, another
-    curator a different one, and nobody can steer it.
-    """
-    secret = current_app.config["SECRET_KEY"]
-    digest = hmac.new(str(secret).encode(), f"shuffle:{user_id}".encode(), hashlib.sha256).digest()
-    a, b, c, d = (int.from_bytes(digest[i : i + 4], "big") % _MODULUS for i in range(0, 16, 4))
-    first = (cast(Work.id, BigInteger) * (b or 1) + a) % _MODULUS
-    return ((first * first) % _MODULUS * (d or 1) + c) % _MODULUS
-
-
 def vote_totals() -> Select:
     """Return a (work_id, votes, total) aggregate over all votes, one row per voted work."""
     return select(
@@ -131,15 +125,18 @@ def global_prior() -> float:
     return ranking.prior_mean(float(total or 0), int(count or 0))
 
 
-def bayesian_expression(votes, total, prior: float) -> ColumnElement[float]:
-    """Return ``ranking.bayesian_mean`` as SQL over nullable vote count and total columns."""
+def bayesian_expression(votes, total, prior) -> ColumnElement[float]:
+    """Return ``ranking.bayesian_mean`` as SQL over nullable vote count and total columns.
+
+    ``prior`` is a float or a float bind parameter; being a float, it also keeps SQLite from
+    dividing integers.
+    """
     weight = ranking.PRIOR_WEIGHT
-    # A float numerator keeps SQLite from dividing integers.
-    return (float(weight * prior) + func.coalesce(total, 0)) / (weight + func.coalesce(votes, 0))
+    return (weight * prior + func.coalesce(total, 0)) / (weight + func.coalesce(votes, 0))
 
 
-def _filters(user_id: int, query: GalleryQuery) -> list[ColumnElement[bool]]:
-    """Return the WHERE conditions for ``query``."""
+def _filters(user_id, query: GalleryQuery) -> list[ColumnElement[bool]]:
+    """Return the WHERE conditions for ``query`` (``user_id``: an id or a bind parameter)."""
     conditions: list[ColumnElement[bool]] = [
         Work.status == query.status if query.status else Work.status != WorkStatus.WITHDRAWN
     ]
@@ -162,32 +159,112 @@ def flagged_condition() -> ColumnElement[bool]:
     )
 
 
-def _ordered(statement: Select, user_id: int, sort: Sort) -> tuple[Select, list]:
-    """Join what ``sort`` needs and return the statement with its ORDER BY terms."""
+def _ordered(
+    statement: Select, user_id, sort: Sort, *, prior=None, stored: bool = False
+) -> tuple[Select, list[tuple]]:
+    """Join what ``sort`` needs; return the statement and its sort keys as (key, descending).
+
+    ``stored``: read the shuffle from the curator's stored keys (``shuffle.store_shuffle_keys``)
+    instead of computing it for every work. ``prior``: the score sort's Bayesian prior (looked
+    up when not given).
+    """
+    if sort == Sort.SHUFFLE and stored:
+        mine = and_(ShuffleKey.work_id == Work.id, ShuffleKey.user_id == user_id)
+        statement = statement.join(ShuffleKey, mine)
+        return statement, [(ShuffleKey.key, False), (ShuffleKey.work_id, False)]
     if sort == Sort.SHUFFLE:
-        return statement, [shuffle_key(user_id), Work.id]
+        return statement, [(shuffle_key(user_id), False), (Work.id, False)]
     if sort == Sort.NEWEST:
-        return statement, [Work.created_at.desc(), Work.id.desc()]
+        return statement, [(Work.created_at, True), (Work.id, True)]
     totals = vote_totals().subquery()
     statement = statement.outerjoin(totals, totals.c.work_id == Work.id)
+    votes = func.coalesce(totals.c.votes, 0)
     if sort == Sort.VOTES:
-        return statement, [func.coalesce(totals.c.votes, 0).desc(), Work.id]
-    score = bayesian_expression(totals.c.votes, totals.c.total, global_prior())
-    return statement, [score.desc(), func.coalesce(totals.c.votes, 0).desc(), Work.id]
+        return statement, [(votes, True), (Work.id, False)]
+    prior = global_prior() if prior is None else prior
+    score = bayesian_expression(totals.c.votes, totals.c.total, prior)
+    return statement, [(score, True), (votes, True), (Work.id, False)]
+
+
+def _order_by(keys: list[tuple]) -> list:
+    """Return ORDER BY terms for (key, descending) pairs."""
+    return [key.desc() if descending else key for key, descending in keys]
+
+
+def _read(statement, params: dict | None = None):
+    """Run a read-only column query on the session's connection, skipping the ORM layer.
+
+    The grid's queries return plain columns, never entities, so the ORM's result processing
+    would only add cost to the busiest page.
+    """
+    return db.session.connection().execute(statement, params or {})
+
+
+def _card_columns(user_id) -> list:
+    """Return a card's columns, with its vote aggregates as correlated subqueries."""
+    of_work = Vote.work_id == Work.id
+    return [
+        Work.id,
+        Work.title,
+        Work.status,
+        Work.width,
+        Work.height,
+        Work.has_alpha,
+        Work.derivative_widths,
+        Entry.credit,
+        select(func.count()).where(of_work).scalar_subquery().label("votes"),
+        select(func.coalesce(func.sum(Vote.score), 0))
+        .where(of_work)
+        .scalar_subquery()
+        .label("total"),
+        select(Vote.score).where(of_work, Vote.user_id == user_id).scalar_subquery().label("mine"),
+        flagged_condition().label("flagged"),
+    ]
+
+
+@functools.cache
+def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
+    """Build the grid's count and page queries once per filter shape, with bind parameters.
+
+    The page is the busiest view; building these statements costs more than running them.
+    Parameters: ``me`` (the curator), ``prior`` (score sort), ``offset``.
+    """
+    me = bindparam("me", type_=Integer)
+    conditions = _filters(me, shape)
+    count = select(func.count()).select_from(Work).where(*conditions)
+    statement, keys = _ordered(
+        select(Work.id.label("id")).where(*conditions),
+        me,
+        shape.sort,
+        prior=bindparam("prior", type_=Float),
+        stored=True,
+    )
+    # The inner query orders and cuts on the works table alone; the outer one joins and
+    # aggregates only the page's rows, keeping the inner order through the sort-key columns.
+    page = (
+        statement.add_columns(*(key.label(f"k{i}") for i, (key, _) in enumerate(keys)))
+        .order_by(*_order_by(keys))
+        .limit(PAGE_SIZE)
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("page")
+    )
+    rows = (
+        select(*_card_columns(me))
+        .join(page, page.c.id == Work.id)
+        .join(Entry, Entry.id == Work.entry_id)
+        .order_by(*_order_by([(page.c[f"k{i}"], desc) for i, (_, desc) in enumerate(keys)]))
+    )
+    return count, rows
 
 
 def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
-    """Return the page of cards ``query`` asks for, aggregates included."""
-    conditions = _filters(user.id, query)
-    total = db.session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0
-    columns = [Work.id, Work.title, Work.status, Work.width, Work.height, Work.has_alpha]
-    columns += [Work.derivative_widths, Entry.credit]
-    statement = select(*columns).join(Entry, Entry.id == Work.entry_id).where(*conditions)
-    statement, order = _ordered(statement, user.id, query.sort)
+    """Return the page of cards ``query`` asks for, aggregates included: two queries."""
+    count, page = _grid_statements(replace(query, page=1))
     number = max(1, query.page)
-    rows = db.session.execute(
-        statement.order_by(*order).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
-    ).all()
+    total = _read(count, {"me": user.id}).scalar() or 0
+    params = {"me": user.id, "offset": (number - 1) * PAGE_SIZE}
+    if query.sort == Sort.SCORE:
+        params["prior"] = global_prior()
     cards = [
         Card(
             id=r.id,
@@ -198,37 +275,14 @@ def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
             has_alpha=r.has_alpha,
             widths=[int(w) for w in r.derivative_widths.split(",") if w],
             credit=None if blind else r.credit,
+            votes=r.votes,
+            total=r.total,
+            my_score=r.mine,
+            flagged=bool(r.flagged),
         )
-        for r in rows
+        for r in _read(page, params)
     ]
-    _attach_votes(cards, user.id)
     return Page(cards=cards, total=total, number=number)
-
-
-def _attach_votes(cards: list[Card], user_id: int) -> None:
-    """Fill vote counts, totals, the curator's own score and duplicate flags for ``cards``."""
-    by_id = {card.id: card for card in cards}
-    if not by_id:
-        return
-    mine = func.max(db.case((Vote.user_id == user_id, Vote.score)))
-    rows = db.session.execute(
-        select(Vote.work_id, func.count(), func.sum(Vote.score), mine)
-        .where(Vote.work_id.in_(by_id))
-        .group_by(Vote.work_id)
-    )
-    for work_id, count, total, my_score in rows:
-        card = by_id[work_id]
-        card.votes, card.total, card.my_score = int(count), int(total), my_score
-    pairs = db.session.execute(
-        select(DuplicatePair.first_id, DuplicatePair.second_id).where(
-            DuplicatePair.verdict == PairVerdict.OPEN,
-            or_(DuplicatePair.first_id.in_(by_id), DuplicatePair.second_id.in_(by_id)),
-        )
-    )
-    for first, second in pairs:
-        for work_id in (first, second):
-            if work_id in by_id:
-                by_id[work_id].flagged = True
 
 
 def neighbours(*, user, query: GalleryQuery, work_id: int) -> tuple[int | None, int | None]:
@@ -236,7 +290,8 @@ def neighbours(*, user, query: GalleryQuery, work_id: int) -> tuple[int | None, 
     # The current work always belongs to the sequence, even if voting just moved it out of
     # an "unvoted" filter, so ←/→ keep working from where the curator is.
     where = or_(and_(*_filters(user.id, query)), Work.id == work_id)
-    statement, order = _ordered(select(Work.id).where(where), user.id, query.sort)
+    statement, keys = _ordered(select(Work.id).where(where), user.id, query.sort)
+    order = _order_by(keys)
     ordered = statement.add_columns(
         func.lag(Work.id).over(order_by=order).label("prev"),
         func.lead(Work.id).over(order_by=order).label("next"),

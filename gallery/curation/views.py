@@ -12,7 +12,6 @@ from gallery.accounts.access import require, safe_next
 from gallery.accounts.operations import set_blind_mode
 from gallery.curation.forms import (
     RANK_LABELS,
-    SORT_LABELS,
     STATUS_LABELS,
     BlindForm,
     BulkForm,
@@ -20,8 +19,16 @@ from gallery.curation.forms import (
     FilterForm,
 )
 from gallery.curation.history import latest_release
-from gallery.curation.queries import PAGE_SIZE, GalleryQuery, gallery_page, next_to_judge
+from gallery.curation.presenters import present_cards
+from gallery.curation.queries import (
+    PAGE_SIZE,
+    GalleryQuery,
+    Sort,
+    gallery_page,
+    next_to_judge,
+)
 from gallery.curation.scores import RankBy, ranking_page
+from gallery.curation.shuffle import store_shuffle_keys
 from gallery.extensions import db
 from gallery.models import User, Work
 from gallery.permissions import can_admin, can_curate, can_moderate, can_vote
@@ -70,22 +77,31 @@ def curation_context() -> dict:
 def gallery():
     """Show one page of the grid with the chosen filters and sort."""
     user = me()
-    query = gallery_query()
+    filters = FilterForm(formdata=request.args)
+    query = filters.to_query()
+    if query.sort == Sort.SHUFFLE and store_shuffle_keys(user.id):
+        # Only after new works arrived: a cache fill, so the next views read the index.
+        db.session.commit()
     page = gallery_page(user=user, query=query, blind=user.blind_mode)
-    return render_template(
-        "curation/gallery.html",
-        page=page,
-        query=query,
-        filters=FilterForm(formdata=request.args),
-        sort_labels=SORT_LABELS,
-        bulk=BulkForm(),
-        button=ButtonForm(),
-        blind=BlindForm(blind_mode=not user.blind_mode),
-        release=latest_release(),
+    cards = present_cards(
+        page.cards,
         # One url_for per page, not four per card: the grid stays cheap at 120 cards.
         image_base=url_for("curation.image", work_id=0, width=0).removesuffix("0/0.webp"),
         work_base=url_for("curation.work", work_id=0).removesuffix("0"),
-        work_suffix=_query_string(query.args(page=1)),
+        suffix=_query_string(query.args(page=1)),
+        status_labels=STATUS_LABELS,
+    )
+    return render_template(
+        "curation/gallery.html",
+        page=page,
+        cards=cards,
+        query=query,
+        filters=filters,
+        bulk=BulkForm() if can_moderate(user) else None,
+        # Every POST button of the page carries this one form's CSRF token.
+        button=ButtonForm(),
+        turn_blind_on=not user.blind_mode,
+        release=latest_release() if can_admin(user) else None,
     )
 
 

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from gallery.accounts.access import require
 from gallery.curation.duplicates import open_pairs
 from gallery.curation.forms import (
-    BlindForm,
     ButtonForm,
     ConfirmForm,
     DecideForm,
@@ -57,7 +56,7 @@ def work(work_id: int):
         confirm_form=ConfirmForm(),
         entry_confirm_form=ConfirmForm(prefix="entry"),
         button=ButtonForm(),
-        blind=BlindForm(blind_mode=not user.blind_mode),
+        turn_blind_on=not user.blind_mode,
     )
 
 

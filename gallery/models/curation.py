@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gallery.extensions import db
@@ -118,3 +118,22 @@ class Release(db.Model):
     )
     # Decision ids only grow, so "taken before the release" is exact without trusting clocks.
     last_decision_id: Mapped[int] = mapped_column(default=0)
+
+
+class ShuffleKey(db.Model):
+    """A curator's stored shuffle position of a work (cache of ``queries.shuffle_key``).
+
+    Computing the per-curator order in SQL sorts every work on each page view; stored and
+    indexed per curator, the grid reads its 60 cards straight off the index.
+    """
+
+    __tablename__ = "shuffle_keys"
+    __table_args__ = (Index("ix_shuffle_keys_order", "user_id", "key", "work_id"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    work_id: Mapped[int] = mapped_column(
+        ForeignKey("works.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[int] = mapped_column(BigInteger)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from gallery.curation.duplicates import flag_near_duplicates
+from gallery.curation.hooks import works_created
 from gallery.extensions import db
 from gallery.files import discard, keep_with_transaction
 from gallery.models import Entry, Licence, Work, WorkStatus
@@ -77,7 +77,7 @@ def create_entry(
             keep_with_transaction(key)
     db.session.add(entry)
     db.session.flush()
-    flag_near_duplicates(entry.works)
+    works_created(entry.works)
     return entry, token
 
 
