@@ -57,4 +57,7 @@ say "installing Python packages"
 
 say "bringing the database to the current schema"
 .venv/bin/flask --app wsgi db upgrade
-.venv/bin/pybabel compile -f -d gallery/translations >/dev/null 2>&1 || true
+# Translations: gallery/translations/<lang>/LC_MESSAGES/messages.po -> .mo (not kept in git).
+# Fuzzy entries stay unused (English shows) until a translator has checked them.
+say "compiling translations"
+.venv/bin/pybabel -q compile -d gallery/translations
