@@ -244,3 +244,18 @@ def test_a_third_language_needs_no_code_change(app, client):
         assert select_locale() == "uk"
     with app.app_context():
         assert select_locale() == "en"
+
+
+def test_sheet_previews_are_labelled_in_russian(app):
+    """The SVG preview's sheet title and low-resolution tooltip follow the page language."""
+    from gallery.printing.layouts import builtin_dir, load_layouts
+    from gallery.printing.plan import StickerSource, plan_export
+    from gallery.printing.preview import sheet_svg
+
+    layout = load_layouts(builtin_dir())["avery-l7160"]
+    blurry = StickerSource(1, "w/1.png", 100, 100, False, "Ann", "Title")
+    sheet = plan_export(layout, [(blurry, 1)], layout.defaults)[0]
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        svg = sheet_svg(layout, sheet, layout.defaults, image_url=lambda p: "/a.png")
+    assert f"<title>{layout.name}, лист 1</title>" in svg
+    assert "Низкое разрешение:" in svg

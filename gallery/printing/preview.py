@@ -101,7 +101,7 @@ def _placement(
         cx, cy = trim.right - r * 1.5, trim.y + r * 1.5
         low_res = _(
             "Low resolution: %(dpi)s dpi at this size; prints may look blurry",
-            dpi=f"{placement.effective_dpi:.0f}",
+            dpi=round(placement.effective_dpi),
         )
         parts.append(
             f'<g class="low-res"><title>{_text(low_res)}</title>'
