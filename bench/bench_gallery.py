@@ -139,16 +139,18 @@ def populate(app, upload_dir: Path, works: int) -> list[str]:
     return logins
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
+def start_server(env: dict, port: int, log: Path) -> subprocess.Popen:
     """Start gunicorn with 2 sync workers on the loopback port and wait until it answers."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "wsgi:app", "-w", "2", "-b", f"{HOST}:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    # Its log goes to a file: an undrained pipe fills up and then blocks the workers.
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "wsgi:app", "-w", "2", "-b", f"{HOST}:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -158,7 +160,7 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     stop_server(server)
-    raise SystemExit("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    raise SystemExit("gunicorn did not start: " + log.read_text(errors="replace")[-2000:])
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -236,25 +238,26 @@ def load_python(port: int, path: str, seconds: float, connections: int, cookie: 
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    return {"rps": sum(counts) / elapsed, "ok": sum(counts), "errors": sum(errors)}
+    return {"ok": sum(counts), "errors": sum(errors), "seconds": elapsed}
 
 
 def load_wrk(port: int, path: str, seconds: float, connections: int, cookie: str) -> dict:
     """Run wrk (one thread, to leave the CPUs to gunicorn) against ``path``."""
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s"]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(
         [*command, f"http://{HOST}:{port}{path}"], capture_output=True, text=True, check=True
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    total = int(re.search(r"(\d+) requests in", output).group(1))
+    total, elapsed, unit = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output).groups()
+    seconds = float(elapsed) / (1000 if unit == "ms" else 1)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = int(bad.group(1)) if bad else 0
+    refused = int(bad.group(1)) if bad else 0
     socket_errors = re.search(r"Socket errors: (.*)", output)
+    errors = refused
     if socket_errors:
         errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return {"rps": rps, "ok": total - (int(bad.group(1)) if bad else 0), "errors": errors}
+    return {"ok": int(total) - refused, "errors": errors, "seconds": seconds}
 
 
 def main() -> None:
@@ -263,6 +266,7 @@ def main() -> None:
     parser.add_argument("--works", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per page")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
     args = parser.parse_args()
     tool = args.tool
@@ -286,7 +290,7 @@ def main() -> None:
         print(f"data: {args.works} works, {CURATORS} curators ({time.monotonic() - began:.1f} s)")
         env = {**os.environ, **{f"GALLERY_{k}": v for k, v in config.items()}}
         port = free_port()
-        server = start_server(env, port)
+        server = start_server(env, port, workdir / "gunicorn.log")
         cookie = log_in(port, logins[1])
         status, _, html = request(port, "GET", "/curate", cookie=cookie)
         cards = html.count('<li class="card')
@@ -301,13 +305,23 @@ def main() -> None:
         ]
         for _, path, jar in targets:
             load(port, path, 2, args.connections, jar)  # warm-up
+        # Interleaved rounds: a neighbour's burst of CPU use hits every page alike.
+        totals = {path: {"ok": 0, "errors": 0, "seconds": 0.0} for _, path, _ in targets}
+        slice_ = args.seconds / args.rounds
+        for _ in range(args.rounds):
+            for _, path, jar in targets:
+                result = load(port, path, slice_, args.connections, jar)
+                totals[path]["ok"] += result["ok"]
+                totals[path]["errors"] += result["errors"]
+                totals[path]["seconds"] += result["seconds"]
         results = {}
-        for label, path, jar in targets:
-            result = load(port, path, args.seconds, args.connections, jar)
-            results[path] = result["rps"]
+        for label, path, _ in targets:
+            total = totals[path]
+            results[path] = total["ok"] / total["seconds"] if total["seconds"] else 0.0
             print(
-                f"{label:28} {path:18} {result['rps']:8.1f} req/s"
-                f"  ({result['ok']} ok, {result['errors']} errors, {args.seconds:g} s)"
+                f"{label:28} {path:18} {results[path]:8.1f} req/s"
+                f"  ({total['ok']} ok, {total['errors']} errors, {args.seconds:g} s"
+                f" in {args.rounds} rounds)"
             )
         gallery = results["/curate"]
         ratio = gallery / results["/healthz"]

@@ -1,6 +1,8 @@
-"""Forms of the curation pages: grid filters, votes, decisions, duplicates and removals."""
+"""Forms of the curation pages (votes, decisions, duplicates, removals) and their labels."""
 
 from __future__ import annotations
+
+import functools
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
 from gallery.curation.operations import DECISIONS
-from gallery.curation.queries import GalleryQuery, Sort
+from gallery.curation.queries import Sort
 from gallery.curation.scores import RankBy
 from gallery.models import WorkStatus
 
@@ -36,43 +38,20 @@ RANK_LABELS = {
 DECISION_CHOICES = [SelectChoice(s.value, STATUS_LABELS[s]) for s in DECISIONS]
 
 
-class FilterForm(FlaskForm):
-    """The grid's filters and sort, sent by GET so pages can be bookmarked."""
+@functools.cache
+def filter_options(language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return the grid's status and sort choices as (value, label) in ``language``.
 
-    class Meta:
-        """A GET form changes nothing: no CSRF token in the address."""
+    ``language`` must be the current page's: it is the cache key, the labels follow the
+    request's locale.
 
-        csrf = False
-
-    status = SelectField(
-        _l("Status"),
-        choices=[SelectChoice("", _l("All but withdrawn"))]
-        + [SelectChoice(s.value, STATUS_LABELS[s]) for s in WorkStatus],
-        default="",
-    )
-    unvoted = BooleanField(_l("Not yet voted by me"))
-    transparent = BooleanField(_l("Transparent background"))
-    duplicates = BooleanField(_l("Flagged near-duplicate"))
-    sort = SelectField(
-        _l("Sort"),
-        choices=[SelectChoice(s.value, SORT_LABELS[s]) for s in Sort],
-        default=Sort.SHUFFLE.value,
-    )
-    page = IntegerField(default=1, validators=[NumberRange(min=1, max=100_000)])
-
-    def to_query(self) -> GalleryQuery:
-        """Return the query the form describes; invalid parts fall back to defaults."""
-        status = self.status.data if self.status.data in set(WorkStatus) else None
-        sort = self.sort.data if self.sort.data in set(Sort) else Sort.SHUFFLE
-        page = self.page.data if isinstance(self.page.data, int) else 1
-        return GalleryQuery(
-            status=WorkStatus(status) if status else None,
-            unvoted=bool(self.unvoted.data),
-            transparent=bool(self.transparent.data),
-            duplicates=bool(self.duplicates.data),
-            sort=Sort(sort),
-            page=min(max(page, 1), 100_000),
-        )
+    The grid's GET filter bar is drawn from these directly rather than through a WTForms
+    form: it validates nothing (``GalleryQuery.from_args`` reads it) and sits on the busiest
+    page.
+    """
+    statuses = [("", str(_l("All but withdrawn")))]
+    statuses += [(s.value, str(STATUS_LABELS[s])) for s in WorkStatus]
+    return statuses, [(s.value, str(SORT_LABELS[s])) for s in Sort]
 
 
 class VoteForm(FlaskForm):

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 from gallery.curation import ranking
-from gallery.curation.shuffle import shuffle_key
+from gallery.curation.shuffle import keys_behind, shuffle_key
 from gallery.extensions import db
 from gallery.models import DuplicatePair, Entry, PairVerdict, Vote, Work, WorkStatus
 from gallery.models.curation import ShuffleKey
@@ -32,6 +32,10 @@ from gallery.models.curation import ShuffleKey
 PAGE_SIZE = 60
 # Works still waiting for a decision: the pool "score then advance" draws from.
 JUDGING = (WorkStatus.NEW, WorkStatus.SHORTLISTED)
+
+
+# How a ticked checkbox arrives in a query string.
+_TICKED = frozenset({"1", "y", "on", "true"})
 
 
 class Sort(enum.StrEnum):
@@ -53,6 +57,20 @@ class GalleryQuery:
     duplicates: bool = False
     sort: Sort = Sort.SHUFFLE
     page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> GalleryQuery:
+        """Read a query from the query string (a ``MultiDict``); unknown values mean default."""
+        status, sort = args.get("status", ""), args.get("sort", "")
+        page = args.get("page", 1, type=int) or 1
+        return cls(
+            status=WorkStatus(status) if status in set(WorkStatus) else None,
+            unvoted=args.get("unvoted", "") in _TICKED,
+            transparent=args.get("transparent", "") in _TICKED,
+            duplicates=args.get("duplicates", "") in _TICKED,
+            sort=Sort(sort) if sort in set(Sort) else Sort.SHUFFLE,
+            page=min(max(page, 1), 100_000),
+        )
 
     def args(self, **changes) -> dict[str, str | int]:
         """Return the query-string arguments for this query with ``changes`` applied."""
@@ -102,6 +120,8 @@ class Page:
     cards: list[Card]
     total: int
     number: int
+    # The curator's stored shuffle misses newer works (see ``shuffle.store_shuffle_keys``).
+    behind: bool = False
     size: int = PAGE_SIZE
 
     @property
@@ -231,7 +251,7 @@ def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
     """
     me = bindparam("me", type_=Integer)
     conditions = _filters(me, shape)
-    count = select(func.count()).select_from(Work).where(*conditions)
+    count = select(func.count(), keys_behind(me)).select_from(Work).where(*conditions)
     statement, keys = _ordered(
         select(Work.id.label("id")).where(*conditions),
         me,
@@ -261,7 +281,7 @@ def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
     """Return the page of cards ``query`` asks for, aggregates included: two queries."""
     count, page = _grid_statements(replace(query, page=1))
     number = max(1, query.page)
-    total = _read(count, {"me": user.id}).scalar() or 0
+    total, behind = _read(count, {"me": user.id}).one()
     params = {"me": user.id, "offset": (number - 1) * PAGE_SIZE}
     if query.sort == Sort.SCORE:
         params["prior"] = global_prior()
@@ -282,7 +302,7 @@ def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
         )
         for r in _read(page, params)
     ]
-    return Page(cards=cards, total=total, number=number)
+    return Page(cards=cards, total=total, number=number, behind=bool(behind))
 
 
 def neighbours(*, user, query: GalleryQuery, work_id: int) -> tuple[int | None, int | None]:

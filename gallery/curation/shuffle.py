@@ -54,19 +54,19 @@ def _fill(user_id: int, *conditions) -> int:
     return db.session.execute(statement).rowcount
 
 
-def store_shuffle_keys(user_id: int) -> int:
-    """Make sure the curator has a key for every work; return how many were added.
+def keys_behind(user_id) -> ColumnElement[bool]:
+    """Return "works exist that are newer than the curator's newest key" (two index lookups).
 
-    The check is two index lookups (work ids only grow, so a newer work than the curator's
-    newest key means keys are missing); the fill runs for a new curator or new works.
+    Work ids only grow, so this tells cheaply whether ``store_shuffle_keys`` has work to do;
+    ``user_id`` may be a bind parameter.
     """
     newest = select(func.max(Work.id)).scalar_subquery()
     known = select(func.max(ShuffleKey.work_id)).where(ShuffleKey.user_id == user_id)
-    behind = db.session.connection().execute(
-        select(newest > func.coalesce(known.scalar_subquery(), 0))
-    )
-    if not behind.scalar():
-        return 0
+    return newest > func.coalesce(known.scalar_subquery(), 0)
+
+
+def store_shuffle_keys(user_id: int) -> int:
+    """Store the curator's keys of every work that has none yet; return how many."""
     return _fill(user_id)
 
 

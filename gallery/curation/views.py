@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +17,7 @@ from gallery.curation.forms import (
     BlindForm,
     BulkForm,
     ButtonForm,
-    FilterForm,
+    filter_options,
 )
 from gallery.curation.history import latest_release
 from gallery.curation.presenters import present_cards
@@ -47,7 +48,7 @@ def me() -> User:
 
 def gallery_query() -> GalleryQuery:
     """Read the grid's filters and sort from the query string."""
-    return FilterForm(formdata=request.args).to_query()
+    return GalleryQuery.from_args(request.args)
 
 
 def work_url(work_id: int, query: GalleryQuery, **extra) -> str:
@@ -63,7 +64,7 @@ def _query_string(args: dict) -> str:
 @bp.context_processor
 def curation_context() -> dict:
     """Labels and permission checks every curation template uses."""
-    user = current_user
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
     return {
         "status_labels": STATUS_LABELS,
         "may_moderate": can_moderate(user),
@@ -77,12 +78,13 @@ def curation_context() -> dict:
 def gallery():
     """Show one page of the grid with the chosen filters and sort."""
     user = me()
-    filters = FilterForm(formdata=request.args)
-    query = filters.to_query()
-    if query.sort == Sort.SHUFFLE and store_shuffle_keys(user.id):
-        # Only after new works arrived: a cache fill, so the next views read the index.
-        db.session.commit()
+    query = gallery_query()
     page = gallery_page(user=user, query=query, blind=user.blind_mode)
+    if page.behind and query.sort == Sort.SHUFFLE:
+        # Works arrived that the curator's stored shuffle lacks: a one-off cache fill.
+        store_shuffle_keys(user.id)
+        db.session.commit()
+        page = gallery_page(user=user, query=query, blind=user.blind_mode)
     cards = present_cards(
         page.cards,
         # One url_for per page, not four per card: the grid stays cheap at 120 cards.
@@ -96,7 +98,7 @@ def gallery():
         page=page,
         cards=cards,
         query=query,
-        filters=filters,
+        filter_options=filter_options(str(get_locale())),
         bulk=BulkForm() if can_moderate(user) else None,
         # Every POST button of the page carries this one form's CSRF token.
         button=ButtonForm(),
