@@ -45,7 +45,7 @@ def log_in(page, staff) -> None:
 
 def test_curator_votes_with_the_keyboard_and_selects_a_work(page, live_app):
     """Keys 1–5 vote and move on to the next work; a decider then selects one for print."""
-    first, second, third = add_works(live_app, 3)
+    first, _second, third = add_works(live_app, 3)
     curator = make_staff(live_app, "curator", decider=True)
     log_in(page, curator)
     page.goto(f"/curate/works/{first}")
