@@ -53,6 +53,9 @@ class Defaults:
 
     # Request logs keep no client IP addresses unless this is true (GALLERY_LOG_IPS=true).
     LOG_IPS = False
+    # Logs go to stderr as JSON lines ("json"), plain lines ("text"), or not at all ("none").
+    LOG_FORMAT = "json"
+    LOG_LEVEL = "INFO"
 
     LANGUAGES = ("en", "ru")
     BABEL_DEFAULT_LOCALE = "en"

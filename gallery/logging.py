@@ -9,8 +9,11 @@ all carry the client address, so a filter on those loggers rewrites it to ``-``.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import re
+import sys
+from datetime import UTC, datetime
 
 from flask import Flask
 
@@ -52,9 +55,46 @@ class DropAddressesFilter(logging.Filter):
 _FILTER = DropAddressesFilter()
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: easy to ship, grep and parse; no free-form prefixes."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the record as a single JSON line."""
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _install_stderr_handler(app: Flask) -> None:
+    """Send the app's own and the request loggers to stderr, as JSON lines or plain text."""
+    if app.testing or app.config.get("LOG_FORMAT") == "none":
+        return  # tests capture logs themselves; "none" leaves logging to the host
+    root = logging.getLogger()
+    if any(getattr(h, "_gallery", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler._gallery = True  # type: ignore[attr-defined]
+    if app.config.get("LOG_FORMAT", "json") == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if not app.config.get("LOG_IPS"):
+        handler.addFilter(_FILTER)
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+
+
 def configure_logging(app: Flask) -> None:
     """Set the app's log level and keep IP addresses out of request logs unless allowed."""
     logging.getLogger("gallery").setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    _install_stderr_handler(app)
     for name in REQUEST_LOGGERS:
         logger = logging.getLogger(name)
         # The filter is shared and module-level, so several apps in one process add it once.
