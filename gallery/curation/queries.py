@@ -155,7 +155,7 @@ def bayesian_expression(votes, total, prior) -> ColumnElement[float]:
     return (weight * prior + func.coalesce(total, 0)) / (weight + func.coalesce(votes, 0))
 
 
-def _filters(user_id, query: GalleryQuery) -> list[ColumnElement[bool]]:
+def filters_for(user_id, query: GalleryQuery) -> list[ColumnElement[bool]]:
     """Return the WHERE conditions for ``query`` (``user_id``: an id or a bind parameter)."""
     conditions: list[ColumnElement[bool]] = [
         Work.status == query.status if query.status else Work.status != WorkStatus.WITHDRAWN
@@ -179,7 +179,7 @@ def flagged_condition() -> ColumnElement[bool]:
     )
 
 
-def _ordered(
+def ordered(
     statement: Select, user_id, sort: Sort, *, prior=None, stored: bool = False
 ) -> tuple[Select, list[tuple]]:
     """Join what ``sort`` needs; return the statement and its sort keys as (key, descending).
@@ -206,7 +206,7 @@ def _ordered(
     return statement, [(score, True), (votes, True), (Work.id, False)]
 
 
-def _order_by(keys: list[tuple]) -> list:
+def order_terms(keys: list[tuple]) -> list:
     """Return ORDER BY terms for (key, descending) pairs."""
     return [key.desc() if descending else key for key, descending in keys]
 
@@ -250,9 +250,9 @@ def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
     Parameters: ``me`` (the curator), ``prior`` (score sort), ``offset``.
     """
     me = bindparam("me", type_=Integer)
-    conditions = _filters(me, shape)
+    conditions = filters_for(me, shape)
     count = select(func.count(), keys_behind(me)).select_from(Work).where(*conditions)
-    statement, keys = _ordered(
+    statement, keys = ordered(
         select(Work.id.label("id")).where(*conditions),
         me,
         shape.sort,
@@ -263,7 +263,7 @@ def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
     # aggregates only the page's rows, keeping the inner order through the sort-key columns.
     page = (
         statement.add_columns(*(key.label(f"k{i}") for i, (key, _) in enumerate(keys)))
-        .order_by(*_order_by(keys))
+        .order_by(*order_terms(keys))
         .limit(PAGE_SIZE)
         .offset(bindparam("offset", type_=Integer))
         .subquery("page")
@@ -272,7 +272,7 @@ def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
         select(*_card_columns(me))
         .join(page, page.c.id == Work.id)
         .join(Entry, Entry.id == Work.entry_id)
-        .order_by(*_order_by([(page.c[f"k{i}"], desc) for i, (_, desc) in enumerate(keys)]))
+        .order_by(*order_terms([(page.c[f"k{i}"], desc) for i, (_, desc) in enumerate(keys)]))
     )
     return count, rows
 
@@ -303,35 +303,3 @@ def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
         for r in _read(page, params)
     ]
     return Page(cards=cards, total=total, number=number, behind=bool(behind))
-
-
-def neighbours(*, user, query: GalleryQuery, work_id: int) -> tuple[int | None, int | None]:
-    """Return the previous and next work ids around ``work_id`` in the grid's order."""
-    # The current work always belongs to the sequence, even if voting just moved it out of
-    # an "unvoted" filter, so ←/→ keep working from where the curator is.
-    where = or_(and_(*_filters(user.id, query)), Work.id == work_id)
-    statement, keys = _ordered(select(Work.id).where(where), user.id, query.sort)
-    order = _order_by(keys)
-    ordered = statement.add_columns(
-        func.lag(Work.id).over(order_by=order).label("prev"),
-        func.lead(Work.id).over(order_by=order).label("next"),
-    ).subquery()
-    row = db.session.execute(
-        select(ordered.c.prev, ordered.c.next).where(ordered.c.id == work_id)
-    ).one_or_none()
-    return (row.prev, row.next) if row else (None, None)
-
-
-def next_to_judge(user) -> int | None:
-    """Return the work this curator should judge next: fewest votes, none from them."""
-    totals = vote_totals().subquery()
-    mine = exists().where(Vote.work_id == Work.id, Vote.user_id == user.id)
-    statement = (
-        select(Work.id)
-        .outerjoin(totals, totals.c.work_id == Work.id)
-        .where(Work.status.in_(JUDGING), ~mine)
-        # Ties broken by the curator's own shuffle, so curators spread over different works.
-        .order_by(func.coalesce(totals.c.votes, 0), shuffle_key(user.id), Work.id)
-        .limit(1)
-    )
-    return db.session.scalar(statement)

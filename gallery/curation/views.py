@@ -20,13 +20,13 @@ from gallery.curation.forms import (
     filter_options,
 )
 from gallery.curation.history import latest_release
+from gallery.curation.navigation import next_to_judge
 from gallery.curation.presenters import present_cards
 from gallery.curation.queries import (
     PAGE_SIZE,
     GalleryQuery,
     Sort,
     gallery_page,
-    next_to_judge,
 )
 from gallery.curation.scores import RankBy, ranking_page
 from gallery.curation.shuffle import store_shuffle_keys

@@ -15,8 +15,8 @@ from gallery.curation.forms import (
     VoteForm,
 )
 from gallery.curation.history import decision_log
+from gallery.curation.navigation import neighbours, next_to_judge
 from gallery.curation.operations import DECISIONS, cast_vote, retract_vote
-from gallery.curation.queries import neighbours, next_to_judge
 from gallery.curation.scores import work_scores
 from gallery.curation.views import bp, gallery_query, me, work_url
 from gallery.extensions import db

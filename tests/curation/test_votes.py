@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from gallery import create_app
+from gallery.curation.navigation import next_to_judge
 from gallery.curation.operations import VoteRefused, cast_vote, retract_vote
-from gallery.curation.queries import next_to_judge
 from gallery.extensions import db
 from gallery.models import User, Vote, Work, WorkStatus
 from tests.curation.factories import add_entry, add_user, add_vote, csrf, post
