@@ -9,11 +9,10 @@ from sqlalchemy import text
 
 from gallery.extensions import db
 from gallery.files import get_storage
+from gallery.storage import new_token
 
 log = logging.getLogger(__name__)
 bp = Blueprint("ops", __name__)
-
-_PROBE_KEY = "health/probe"
 
 
 @bp.route("/healthz")
@@ -45,10 +44,12 @@ def _database_ok() -> bool:
 def _storage_ok() -> bool:
     """Write, read back and delete a tiny probe file."""
     storage = get_storage()
+    # A key per call: concurrent checks from several workers must not trip over each other.
+    key = f"health/probe-{new_token(8)}"
     try:
-        storage.write(_PROBE_KEY, b"ok")
-        ok = storage.read(_PROBE_KEY) == b"ok"
-        storage.delete(_PROBE_KEY)
+        storage.write(key, b"ok")
+        ok = storage.read(key) == b"ok"
+        storage.delete(key)
         return ok
     except Exception:
         log.warning("health check: storage unreachable", exc_info=True)
