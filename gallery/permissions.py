@@ -45,9 +45,7 @@ def can_vote(user, work: Work) -> bool:
 
 def can_decide(user, work: Work) -> bool:
     """Admins, and curators with the decider flag, take decisions on a work."""
-    if work.status == WorkStatus.WITHDRAWN:
-        return False
-    return can_admin(user) or (_has(user, Role.CURATOR) and bool(user.decider))
+    return work.status != WorkStatus.WITHDRAWN and can_moderate(user)
 
 
 def can_print(user) -> bool:
