@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per feature."""
     from gallery.accounts.admin import bp as admin_bp
     from gallery.accounts.views import bp as accounts_bp
+    from gallery.curation import pairwise_views  # noqa: F401 (adds its routes to curation_bp)
     from gallery.curation.views import bp as curation_bp
     from gallery.printing import export_views  # noqa: F401 (adds its routes to printing_bp)
     from gallery.printing.views import bp as printing_bp

@@ -11,10 +11,20 @@ from gallery.models.curation import (
 )
 from gallery.models.packs import Pack
 from gallery.models.pages import Page
+from gallery.models.pairwise import (
+    Comparison,
+    ComparisonOutcome,
+    PairPool,
+    PairReservation,
+    PairwiseRefresh,
+    PairwiseStrength,
+)
 from gallery.models.printing import Export, ExportState
 from gallery.models.submissions import Entry, Licence, Work, WorkStatus
 
 __all__ = [
+    "Comparison",
+    "ComparisonOutcome",
     "Decision",
     "DecisionSource",
     "DuplicatePair",
@@ -25,7 +35,11 @@ __all__ = [
     "Licence",
     "Pack",
     "Page",
+    "PairPool",
+    "PairReservation",
     "PairVerdict",
+    "PairwiseRefresh",
+    "PairwiseStrength",
     "Release",
     "Role",
     "User",
