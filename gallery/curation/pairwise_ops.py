@@ -184,10 +184,11 @@ def reserve_next_pair(
         }
         # The unique key decides between curators asking at the same moment.
         if _insert_ignore(PairReservation, values, ["low_id", "high_id"]):
+            # populate_existing: a row deleted above may have left its id to this one.
             return db.session.scalar(
-                select(PairReservation).where(
-                    PairReservation.low_id == low, PairReservation.high_id == high
-                )
+                select(PairReservation)
+                .where(PairReservation.low_id == low, PairReservation.high_id == high)
+                .execution_options(populate_existing=True)
             )
         reserved.add(frozenset(pair))
     return None
@@ -206,7 +207,10 @@ def hand_out(*, user: User, pool: PairPool, rng: random.Random | None = None):
     # A curator still working keeps their queue; an absent one loses it after the TTL.
     db.session.execute(update(PairReservation).where(mine).values(expires_at=now + RESERVATION_TTL))
     held = list(
-        db.session.scalars(select(PairReservation).where(mine).order_by(PairReservation.id))
+        db.session.scalars(
+            select(PairReservation).where(mine).order_by(PairReservation.id),
+            execution_options={"populate_existing": True},
+        )
     )
     while len(held) < AHEAD:
         reservation = reserve_next_pair(user=user, pool=pool, rng=rng)

@@ -1,0 +1,236 @@
+"""Pairwise pages through the client: blind pairs, answers with and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from gallery.extensions import db
+from gallery.models import Comparison, ComparisonOutcome, Decision, Work, WorkStatus
+from tests.curation.factories import add_entry, csrf
+
+SECRET_CREDIT, SECRET_NOTE = "Secret Name", "a note only the artist wrote"
+
+
+def shortlist(app, count: int, **entry) -> list[int]:
+    """Add ``count`` shortlisted works (one entry each); return their ids."""
+    with app.app_context():
+        return [add_entry(status=WorkStatus.SHORTLISTED, **entry)[0].id for _ in range(count)]
+
+
+def shown_pair(html: str) -> tuple[int, int]:
+    """Return the (left, right) work ids of the pair on the page."""
+    left = re.search(r'name="left" value="(\d+)"', html)
+    right = re.search(r'name="right" value="(\d+)"', html)
+    assert left and right, "no pair on the page"
+    return int(left.group(1)), int(right.group(1))
+
+
+def answer(client, pair: tuple[int, int], **choice):
+    """Post an answer for ``pair`` the way the no-JavaScript form does."""
+    token = csrf(client, "/curate/pairs")
+    data = {"csrf_token": token, "left": pair[0], "right": pair[1], **choice}
+    return client.post("/curate/pairs/answer", data=data)
+
+
+def stored() -> list[tuple]:
+    """Return (user, left, right, outcome) of every comparison, oldest first."""
+    rows = db.session.execute(
+        select(
+            Comparison.user_id, Comparison.left_id, Comparison.right_id, Comparison.outcome
+        ).order_by(Comparison.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_the_pair_page_shows_two_works_blind_with_winner_buttons(app, client, login_user_as):
+    """Two images, no credit or note; each side is a submit button naming its work."""
+    login_user_as(client, app, "curator")
+    ids = shortlist(app, 4, credit=SECRET_CREDIT, note=SECRET_NOTE)
+    html = client.get("/curate/pairs").get_data(as_text=True)
+    left, right = shown_pair(html)
+    assert {left, right} <= set(ids) and left != right
+    for work_id in (left, right):
+        assert re.search(rf'<button type="submit" name="winner" value="{work_id}"', html)
+        assert f"/curate/works/{work_id}/320.webp" in html
+    assert 'name="verdict" value="tie"' in html and 'name="verdict" value="skip"' in html
+    assert SECRET_CREDIT not in html and SECRET_NOTE not in html
+    assert 'src="/static/pairwise.js"' in html and "<script>" not in html
+
+
+def test_a_form_post_records_the_answer_and_redirects_to_the_next_pair(app, client, login_user_as):
+    """Without JavaScript: 303 to the pairs page, which shows a different pair."""
+    me = login_user_as(client, app, "curator")
+    shortlist(app, 4)
+    first = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
+    response = answer(client, first, winner=first[1])
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/curate/pairs?pool=shortlisted")
+    following = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
+    assert set(following) != set(first)
+    with app.app_context():
+        assert stored() == [(me.id, *first, ComparisonOutcome.RIGHT)]
+
+
+def test_the_fetch_path_returns_the_next_pairs_and_progress(app, client, login_user_as):
+    """pairwise.js posts with a CSRF header and gets the queue: the prefetched pair, one more."""
+    login_user_as(client, app, "curator")
+    shortlist(app, 5)
+    html = client.get("/curate/pairs").get_data(as_text=True)
+    queue = re.search(r"data-pairs='([^']*)'", html).group(1)
+    current = shown_pair(html)
+    token = csrf(client, "/curate/pairs")
+    response = client.post(
+        "/curate/pairs/answer?pool=shortlisted",
+        data={"csrf_token": token, "left": current[0], "right": current[1], "winner": current[0]},
+        headers={"Accept": "application/json", "X-CSRFToken": token},
+    )
+    assert response.status_code == 200
+    reply = response.get_json()
+    prefetched = reply["pairs"][0]
+    assert f'"key": "{prefetched["key"]}"' in queue  # the page had it ready already
+    assert len(reply["pairs"]) == 2
+    keys = {frozenset((p["left"]["id"], p["right"]["id"])) for p in reply["pairs"]}
+    assert frozenset(current) not in keys and len(keys) == 2
+    assert "comparisons" in reply["progress"]["stopping"]
+    assert reply["pairs"][1]["left"]["srcset"].endswith("640.webp 640w")
+
+
+def test_a_curator_never_gets_a_pair_twice_and_is_told_when_done(app, client, login_user_as):
+    """Five works make ten pairs: each is shown once, then the page says none is left."""
+    login_user_as(client, app, "curator")
+    shortlist(app, 5)
+    seen = []
+    for _ in range(10):
+        pair = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
+        seen.append(frozenset(pair))
+        assert answer(client, pair, winner=pair[0]).status_code == 303
+    assert len(set(seen)) == 10
+    html = client.get("/curate/pairs").get_data(as_text=True)
+    assert "No pair is left for you to compare" in html
+    assert 'name="winner"' not in html
+
+
+def test_a_repeated_answer_is_refused_not_stored_twice(app, client, login_user_as):
+    """A double submit (or the back button) records the pair once."""
+    login_user_as(client, app, "curator")
+    shortlist(app, 3)
+    pair = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
+    answer(client, pair, winner=pair[0])
+    response = answer(client, pair, winner=pair[1])
+    assert response.status_code == 303
+    page = client.get("/curate/pairs").get_data(as_text=True)
+    assert "You have already compared these two works." in page
+    with app.app_context():
+        assert len(stored()) == 1
+
+
+def test_two_curators_at_the_same_time_get_different_pairs(app, login_user_as):
+    """Pairs handed out are reserved: the second curator is steered elsewhere."""
+    shortlist(app, 6)
+    first, second = app.test_client(), app.test_client()
+    login_user_as(first, app, "curator")
+    login_user_as(second, app, "curator")
+    one = re.search(r"data-pairs='([^']*)'", first.get("/curate/pairs").get_data(as_text=True))
+    two = re.search(r"data-pairs='([^']*)'", second.get("/curate/pairs").get_data(as_text=True))
+    keys_one = set(re.findall(r'"key": "(\d+-\d+)"', one.group(1)))
+    keys_two = set(re.findall(r'"key": "(\d+-\d+)"', two.group(1)))
+    as_pairs = [{frozenset(k.split("-")) for k in keys} for keys in (keys_one, keys_two)]
+    assert len(keys_one) == len(keys_two) == 2
+    assert not as_pairs[0] & as_pairs[1]
+
+
+def test_equal_and_skip_are_stored_as_tie_and_skip(app, client, login_user_as):
+    """Both buttons record a comparison; neither repeats the pair."""
+    me = login_user_as(client, app, "curator")
+    shortlist(app, 4)
+    tied = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
+    answer(client, tied, verdict="tie")
+    skipped = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
+    answer(client, skipped, verdict="skip")
+    assert answer(client, skipped, verdict="maybe").status_code == 400
+    assert answer(client, skipped, winner=999).status_code == 400
+    with app.app_context():
+        assert stored() == [
+            (me.id, *tied, ComparisonOutcome.TIE),
+            (me.id, *skipped, ComparisonOutcome.SKIP),
+        ]
+
+
+def test_ranking_lists_strengths_with_intervals_and_the_stopping_rule(app, client, login_user_as):
+    """The work that wins every comparison ranks first, with θ and a 95 % interval."""
+    login_user_as(client, app, "curator")
+    ids = shortlist(app, 3)
+    champion = ids[1]
+    for _ in range(3):
+        pair = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
+        winner = champion if champion in pair else min(pair)
+        answer(client, pair, winner=winner)
+    html = client.get("/curate/pairs/ranking").get_data(as_text=True)
+    ranked = [
+        int(i)
+        for i in re.findall(r'<td class="pair-ranking-work"><a href="/curate/works/(\d+)"', html)
+    ]
+    assert ranked[0] == champion and sorted(ranked) == sorted(ids)
+    assert re.search(
+        r"<td>-?\d+\.\d\d</td>\s*<td>-?\d+\.\d\d … -?\d+\.\d\d</td>\s*<td>2</td>", html
+    )
+    assert "Too few comparisons to tell" in html or "until the ranking is stable" in html
+    assert "treat it as an estimate" in html
+    # The pairs page shows the same stopping rule to curators.
+    assert "comparisons" in client.get("/curate/pairs").get_data(as_text=True)
+
+
+def test_printers_are_refused_and_visitors_sent_to_log_in(app, client, login_user_as):
+    """The pair pages belong to curators."""
+    for path in ("/curate/pairs", "/curate/pairs/ranking"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    login_user_as(client, app, "printer")
+    assert client.get("/curate/pairs").status_code == 403
+    assert client.get("/curate/pairs/ranking").status_code == 403
+    assert client.post("/curate/pairs/answer").status_code in (400, 403)
+
+
+def test_deciders_tick_the_top_n_and_select_them_for_print(app, client, login_user_as):
+    """'Tick the top 2' pre-ticks ranks 1–2; applying refuses works without print consent."""
+    login_user_as(client, app, "curator", decider=True)
+    with app.app_context():
+        allowed = add_entry(status=WorkStatus.SHORTLISTED)[0].id
+        refused = add_entry(status=WorkStatus.SHORTLISTED, consent_print=False)[0].id
+        last = add_entry(status=WorkStatus.SHORTLISTED)[0].id
+    strength = {allowed: 3, refused: 2, last: 1}
+    for _ in range(3):
+        pair = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
+        answer(client, pair, winner=max(pair, key=strength.get))
+    html = client.get("/curate/pairs/ranking?top=2").get_data(as_text=True)
+    ticked = re.findall(r'name="works" value="(\d+)" form="select"[^>]*checked', html)
+    assert [int(i) for i in ticked] == [allowed, refused]
+    token = csrf(client, "/curate/pairs/ranking")
+    response = client.post(
+        "/curate/pairs/select?pool=shortlisted",
+        data={"csrf_token": token, "works": [allowed, refused]},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "1 work selected for print." in page
+    assert "did not allow printing" in page
+    with app.app_context():
+        assert db.session.get(Work, allowed).status == WorkStatus.SELECTED
+        assert db.session.get(Work, refused).status == WorkStatus.SHORTLISTED
+        assert db.session.scalar(select(Decision.to_status)) == WorkStatus.SELECTED
+    # Selected works stay on the shortlist's ranking, with their new status.
+    html = client.get("/curate/pairs/ranking").get_data(as_text=True)
+    assert f'value="{allowed}" form="select"' in html and "Selected for print" in html
+
+
+def test_curators_without_the_decider_flag_cannot_select(app, client, login_user_as):
+    """No ticks on their ranking page, and the POST is refused."""
+    login_user_as(client, app, "curator")
+    shortlist(app, 2)
+    html = client.get("/curate/pairs/ranking").get_data(as_text=True)
+    assert 'form="select"' not in html
+    token = csrf(client, "/curate/pairs")
+    response = client.post("/curate/pairs/select", data={"csrf_token": token, "works": [1]})
+    assert response.status_code == 403
