@@ -132,7 +132,7 @@ def record_comparison(
         )
     )
     db.session.flush()
-    log.info("comparison %s: %s", comparison.id, outcome.value)
+    log.debug("comparison %s: %s", comparison.id, outcome.value)
     return comparison
 
 
