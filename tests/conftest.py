@@ -175,3 +175,9 @@ def compiled_translations():
         with partial.open("wb") as target:
             write_mo(target, catalog)
         os.replace(partial, mo)
+
+
+@pytest.fixture(autouse=True)
+def no_stderr_log_handler(monkeypatch):
+    """Apps built from the environment in tests leave logging to pytest's capture."""
+    monkeypatch.setenv("GALLERY_LOG_FORMAT", "none")
