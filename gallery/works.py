@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 
 from gallery.extensions import db
-from gallery.models import Entry, Vote, Work
+from gallery.models import Entry, PairwiseStrength, Vote, Work
 
 
 def credit_label(entry: Entry) -> str:
@@ -16,9 +16,10 @@ def credit_label(entry: Entry) -> str:
 
 
 def work_rows() -> Iterator[tuple]:
-    """Yield (id, status, title, credit, votes, mean score) per work, oldest first.
+    """Yield (id, status, title, credit, votes, mean score, strength) per work, oldest first.
 
-    The mean has two decimals and is blank for a work nobody has voted on.
+    The mean has two decimals and is blank for a work nobody has voted on; the strength is the
+    pairwise θ as last stored by the ranking, two decimals, blank without comparisons.
     """
     votes = (
         select(Vote.work_id, func.count().label("votes"), func.sum(Vote.score).label("total"))
@@ -26,12 +27,21 @@ def work_rows() -> Iterator[tuple]:
         .subquery()
     )
     query = (
-        select(Work, Entry, votes.c.votes, votes.c.total)
+        select(Work, Entry, votes.c.votes, votes.c.total, PairwiseStrength)
         .join(Entry)
         .outerjoin(votes, votes.c.work_id == Work.id)
+        .outerjoin(PairwiseStrength, PairwiseStrength.work_id == Work.id)
         .order_by(Work.created_at, Work.id)
     )
-    for work, entry, count, total in db.session.execute(query):
+    for work, entry, count, total, strength in db.session.execute(query):
         mean = f"{total / count:.2f}" if count else ""
         row = (work.id, work.status.value, work.title, credit_label(entry))
-        yield (*row, count or 0, mean)
+        yield (*row, count or 0, mean, _strength(strength))
+
+
+def _strength(strength: PairwiseStrength | None) -> str:
+    """Format a stored pairwise θ with two decimals; blank for a work never compared."""
+    if strength is None or not strength.comparisons:
+        return ""
+    # Adding 0.0 turns a rounded -0.0 into 0.0, so a middling work never shows "-0.00".
+    return f"{round(strength.theta, 2) + 0.0:.2f}"

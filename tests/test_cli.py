@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 from gallery.extensions import db
@@ -35,7 +36,7 @@ def test_works_list_prints_id_status_title_credit_votes_mean_tab_separated_oldes
     """One line per work, no header, tab separated; anonymous shows as 'anonymous'.
 
     After the four original columns: the number of votes and the mean score (two decimals,
-    blank without votes).
+    blank without votes), then the pairwise strength (blank without comparisons).
     """
     from gallery.models import Role, User, Vote
 
@@ -51,9 +52,41 @@ def test_works_list_prints_id_status_title_credit_votes_mean_tab_separated_oldes
     result = runner.invoke(args=["works", "list"])
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        f"{first}\tnew\tDove of peace\tAnn\t3\t4.67",
-        f"{second}\tnew\t\tanonymous\t0\t",
+        f"{first}\tnew\tDove of peace\tAnn\t3\t4.67\t",
+        f"{second}\tnew\t\tanonymous\t0\t\t",
     ]
+
+
+def test_works_list_seventh_column_is_the_stored_pairwise_strength(app, runner):
+    """θ with two decimals once the ranking stored it; blank for works never compared."""
+    from gallery.curation.pairwise_ops import refresh_strengths
+    from gallery.models import Comparison, ComparisonOutcome, PairPool
+
+    with app.app_context():
+        ids = [add_work(f"w{n}", "Ann", f"tok{n}").id for n in range(4)]
+        for left, right in ((0, 1), (1, 2), (0, 2)):
+            db.session.add(
+                Comparison(
+                    left_id=ids[left],
+                    right_id=ids[right],
+                    outcome=ComparisonOutcome.LEFT,
+                    pool=PairPool.JUDGING,
+                )
+            )
+        db.session.commit()
+        before = [
+            line.split("\t") for line in runner.invoke(args=["works", "list"]).output.splitlines()
+        ]
+        refresh_strengths()
+        db.session.commit()
+    rows = [line.split("\t") for line in runner.invoke(args=["works", "list"]).output.splitlines()]
+    assert [len(row) for row in rows] == [7] * 4
+    assert [row[6] for row in before] == [""] * 4  # nothing stored until the ranking is fitted
+    strengths = [row[6] for row in rows]
+    assert re.fullmatch(r"-?\d+\.\d\d", strengths[0]) and strengths[3] == ""
+    assert float(strengths[0]) > 0 > float(strengths[2])
+    assert strengths[1] == "0.00"  # one win, one loss: the exact middle, never "-0.00"
+    assert [row[:6] for row in rows][3] == [str(ids[3]), "new", "w3", "Ann", "0", ""]
 
 
 def test_storage_sweep_removes_old_orphans_and_rows_without_files(app, runner):

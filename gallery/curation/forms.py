@@ -28,6 +28,7 @@ SORT_LABELS = {
     Sort.SCORE: _l("Score"),
     Sort.VOTES: _l("Number of votes"),
     Sort.NEWEST: _l("Newest"),
+    Sort.PAIRWISE: _l("Pairwise strength"),
 }
 RANK_LABELS = {
     RankBy.BAYESIAN: _l("Bayesian mean"),

@@ -182,9 +182,7 @@ def pairs_select():
     done = len(outcome.decided) + len(outcome.unchanged)
     if done:
         flash(
-            ngettext(
-                "%(num)d work selected for print.", "%(num)d works selected for print.", done
-            ),
+            ngettext("%(num)d work selected for print.", "%(num)d works selected for print.", done),
             "success",
         )
     for work, reason in outcome.refused:

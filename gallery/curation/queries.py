@@ -26,7 +26,15 @@ from sqlalchemy import (
 from gallery.curation import ranking
 from gallery.curation.shuffle import keys_behind, shuffle_key
 from gallery.extensions import db
-from gallery.models import DuplicatePair, Entry, PairVerdict, Vote, Work, WorkStatus
+from gallery.models import (
+    DuplicatePair,
+    Entry,
+    PairVerdict,
+    PairwiseStrength,
+    Vote,
+    Work,
+    WorkStatus,
+)
 from gallery.models.curation import ShuffleKey
 
 PAGE_SIZE = 60
@@ -45,6 +53,7 @@ class Sort(enum.StrEnum):
     SCORE = "score"
     VOTES = "votes"
     NEWEST = "newest"
+    PAIRWISE = "pairwise"
 
 
 @dataclass(frozen=True)
@@ -196,6 +205,11 @@ def ordered(
         return statement, [(shuffle_key(user_id), False), (Work.id, False)]
     if sort == Sort.NEWEST:
         return statement, [(Work.created_at, True), (Work.id, True)]
+    if sort == Sort.PAIRWISE:
+        # Strengths stored by the pairwise ranking; never-compared works last in any database.
+        statement = statement.outerjoin(PairwiseStrength, PairwiseStrength.work_id == Work.id)
+        unranked = PairwiseStrength.theta.is_(None)
+        return statement, [(unranked, False), (PairwiseStrength.theta, True), (Work.id, False)]
     totals = vote_totals().subquery()
     statement = statement.outerjoin(totals, totals.c.work_id == Work.id)
     votes = func.coalesce(totals.c.votes, 0)

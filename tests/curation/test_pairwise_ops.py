@@ -232,3 +232,17 @@ def test_the_stopping_rule_reads_too_few_then_more_then_stable(ctx):
     result = readout(current_fit()[1], ids)
     assert result.more == 0 and result.reliability >= 0.8
     assert "stable (reliability 0.8 reached)" in stopping_text(result)
+
+
+def test_the_stopping_rule_speaks_russian_with_its_three_plural_forms(ctx):
+    """1, 3 and 5 more comparisons take the three Russian forms; 0.8 is written 0,8."""
+    from flask_babel import force_locale
+
+    from gallery.curation.pairwise_fit import Readout
+
+    with force_locale("ru"):
+        texts = [stopping_text(Readout(4, 4, 10, 0.5, more)) for more in (1, 3, 5, 0)]
+    assert texts[0].startswith("Ещё примерно 1 сравнение") and "0,8" in texts[0]
+    assert texts[1].startswith("Ещё примерно 3 сравнения")
+    assert texts[2].startswith("Ещё примерно 5 сравнений")
+    assert texts[3] == "Рейтинг устойчив (надёжность 0,8 достигнута)."

@@ -7,8 +7,8 @@ import re
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.models import Comparison, ComparisonOutcome, Decision, Work, WorkStatus
-from tests.curation.factories import add_entry, csrf
+from gallery.models import Comparison, ComparisonOutcome, Decision, PairPool, Work, WorkStatus
+from tests.curation.factories import add_entry, csrf, grid_ids
 
 SECRET_CREDIT, SECRET_NOTE = "Secret Name", "a note only the artist wrote"
 
@@ -234,3 +234,38 @@ def test_curators_without_the_decider_flag_cannot_select(app, client, login_user
     token = csrf(client, "/curate/pairs")
     response = client.post("/curate/pairs/select", data={"csrf_token": token, "works": [1]})
     assert response.status_code == 403
+
+
+def test_the_gallery_sorts_by_pairwise_strength_uncompared_last(app, client, login_user_as):
+    """The grid's "pairwise strength" order reads the stored strengths in SQL."""
+    me = login_user_as(client, app, "curator")
+    weak, strong, middle, unseen = shortlist(app, 4)
+    with app.app_context():
+        for left, right in ((strong, weak), (strong, middle), (middle, weak)):
+            db.session.add(
+                Comparison(
+                    user_id=me.id,
+                    left_id=left,
+                    right_id=right,
+                    outcome=ComparisonOutcome.LEFT,
+                    pool=PairPool.SHORTLISTED,
+                )
+            )
+        db.session.commit()
+    client.get("/curate/pairs/ranking")  # the ranking page stores the latest fit
+    html = client.get("/curate?sort=pairwise&status=shortlisted").get_data(as_text=True)
+    assert grid_ids(html) == [strong, middle, weak, unseen]
+    assert '<option value="pairwise" selected>Pairwise strength</option>' in html
+    page = client.get(f"/curate/works/{middle}?sort=pairwise&status=shortlisted")
+    assert f'href="/curate/works/{weak}?' in page.get_data(as_text=True)
+
+
+def test_the_pair_page_reads_russian(app, client, login_user_as):
+    """A Russian-speaking curator gets the question, buttons and stopping rule in Russian."""
+    login_user_as(client, app, "curator")
+    shortlist(app, 3)
+    client.set_cookie("lang", "ru", domain="gallery.test")
+    html = client.get("/curate/pairs").get_data(as_text=True)
+    assert "Какая из двух сильнее бросается в глаза?" in html
+    assert "Одинаково" in html and "Пропустить" in html
+    assert "Пока слишком мало сравнений" in html
