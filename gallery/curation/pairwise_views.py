@@ -120,7 +120,6 @@ def answer():
     try:
         held = answer_pair(user=me(), left=left, right=right, outcome=form.outcome(), pool=pool)
     except PairRefused as refused:
-        db.session.rollback()
         if wants_json():
             return jsonify(error=str(refused.reason)), 409
         flash(str(refused.reason), "error")

@@ -68,6 +68,7 @@ class PairReservation(db.Model):
         # The database settles two curators asking at once: only one gets the pair.
         UniqueConstraint("low_id", "high_id", name="uq_pair_reservations_pair"),
         CheckConstraint("low_id < high_id", name="ck_pair_reservations_order"),
+        CheckConstraint("left_id IN (low_id, high_id)", name="ck_pair_reservations_left"),
         Index("ix_pair_reservations_user", "user_id", "pool", "id"),
         Index("ix_pair_reservations_high", "high_id"),
     )

@@ -246,3 +246,18 @@ def test_the_stopping_rule_speaks_russian_with_its_three_plural_forms(ctx):
     assert texts[1].startswith("Ещё примерно 3 сравнения")
     assert texts[2].startswith("Ещё примерно 5 сравнений")
     assert texts[3] == "Рейтинг устойчив (надёжность 0,8 достигнута)."
+
+
+def test_removing_a_work_drops_its_comparisons_and_its_strength(ctx):
+    """Spam removal cascades: the next refresh fits what is left, down to nothing at all."""
+    from gallery.curation.operations import remove_work
+
+    curator = add_user("curator")
+    a, b, c = works(3)
+    _judge(curator, [(a.id, b.id, LEFT), (b.id, c.id, LEFT)])
+    refresh_strengths()
+    remove_work(work=b)
+    assert refresh_strengths() is True
+    assert db.session.scalar(select(func.count()).select_from(Comparison)) == 0
+    assert db.session.scalar(select(func.count()).select_from(PairwiseStrength)) == 0
+    assert stored_fit().strengths == {}
