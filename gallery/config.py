@@ -22,6 +22,7 @@ class Defaults:
     MAX_IMAGE_BYTES = 30 * 1024 * 1024
     MAX_IMAGE_PIXELS = 40_000_000
     MIN_IMAGE_SIDE = 300
+    # At most 10: the form has ten image slots.
     MAX_IMAGES_PER_ENTRY = 10
     PRINT_DPI = 300
 

@@ -123,7 +123,8 @@ def _take_images(form: SubmitForm) -> tuple[dict[int, StoredImage], dict[int, st
     refused: dict[int, str] = {}
     seen: dict[str, int] = {}
     max_bytes = current_app.config["MAX_IMAGE_BYTES"]
-    for slot, field in enumerate(form.images):
+    slots = min(current_app.config["MAX_IMAGES_PER_ENTRY"], len(form.images))
+    for slot, field in enumerate(form.images[:slots]):
         upload = request.files.get(f"images-{slot}-file")
         if isinstance(upload, FileStorage) and (upload.filename or upload.content_length):
             data = upload.stream.read(max_bytes + 1)

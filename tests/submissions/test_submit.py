@@ -216,3 +216,11 @@ def test_request_too_large_is_a_clear_413(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 1000
     response = client.post("/submit", data={"x": "y" * 5000})
     assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
+
+
+def test_the_operator_can_lower_the_images_per_entry(app, client):
+    """With MAX_IMAGES_PER_ENTRY=2 the form offers two image slots and says so."""
+    app.config["MAX_IMAGES_PER_ENTRY"] = 2
+    html = client.get("/submit").get_data(as_text=True)
+    assert html.count('type="file"') == 2
+    assert "Send 1 to 2 images" in html
