@@ -150,6 +150,7 @@ def upgrade():
     sa.Column('pool', sa.Enum('shortlisted', 'judging', name='pairpool', native_enum=False, length=20), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('low_id < high_id', name='ck_pair_reservations_order'),
+    sa.CheckConstraint('left_id IN (low_id, high_id)', name='ck_pair_reservations_left'),
     sa.ForeignKeyConstraint(['high_id'], ['works.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['low_id'], ['works.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
