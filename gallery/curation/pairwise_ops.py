@@ -10,7 +10,7 @@ import random
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -50,6 +50,8 @@ REFRESH_EVERY = 10
 REFRESH_AFTER = timedelta(minutes=2)
 # Candidate pairs tried when other curators keep winning the race for them.
 _ATTEMPTS = 20
+# PostgreSQL advisory lock id for handing out pairs (any constant unique to this purpose).
+_LOCK_KEY = 0x5A1E_9A12
 
 
 # Stored times come back from SQLite without a zone, so the ORM cannot evaluate time
@@ -72,15 +74,29 @@ def _insert_ignore(model, values: dict, conflict: list[str]) -> bool:
     dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(name)
     if dialect is not None:
         statement = (
-            dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+            dialect.insert(model)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=conflict)
+            # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
+            .returning(*model.__table__.primary_key.columns)
         )
-        return bool(db.session.execute(statement).rowcount)
+        return db.session.execute(statement).first() is not None
     try:
         with db.session.begin_nested():
             db.session.execute(insert(model).values(**values))
     except IntegrityError:
         return False
     return True
+
+
+def _queue_for_reservations() -> None:
+    """On PostgreSQL, let one transaction at a time hand out pairs (SQLite's write lock does so).
+
+    The unique key alone keeps pairs apart, but two curators each holding one fresh pair and
+    wanting the other's would deadlock; queueing costs milliseconds.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
 
 
 def _pair_of(a: int, b: int):
@@ -91,17 +107,10 @@ def _pair_of(a: int, b: int):
     )
 
 
-def _holds(user: User, low: int, high: int) -> bool:
-    """Tell whether ``user`` holds the reservation of this pair."""
-    return bool(
-        db.session.scalar(
-            select(PairReservation.id).where(
-                PairReservation.low_id == low,
-                PairReservation.high_id == high,
-                PairReservation.user_id == user.id,
-            )
-        )
-    )
+def _held_by(user: User, low: int, high: int):
+    """Return a condition matching ``user``'s reservation of the pair (low, high)."""
+    pair = (PairReservation.low_id == low) & (PairReservation.high_id == high)
+    return pair & (PairReservation.user_id == user.id)
 
 
 def record_comparison(
@@ -115,7 +124,8 @@ def record_comparison(
     low, high = sorted((left.id, right.id))
     in_pool = left.status in pool.statuses and right.status in pool.statuses
     # A work decided on while the pair was on screen still gets the answer its curator gave.
-    if not in_pool and not _holds(user, low, high):
+    held = select(PairReservation.id).where(_held_by(user, low, high))
+    if not in_pool and db.session.scalar(held) is None:
         raise PairRefused(_l("This pair is no longer in the pool."))
     already = select(Comparison.id).where(Comparison.user_id == user.id, _pair_of(low, high))
     if db.session.scalar(already.limit(1)) is not None:
@@ -124,13 +134,7 @@ def record_comparison(
         user_id=user.id, left_id=left.id, right_id=right.id, outcome=outcome, pool=pool
     )
     db.session.add(comparison)
-    db.session.execute(
-        delete(PairReservation).where(
-            PairReservation.low_id == low,
-            PairReservation.high_id == high,
-            PairReservation.user_id == user.id,
-        )
-    )
+    db.session.execute(delete(PairReservation).where(_held_by(user, low, high)))
     db.session.flush()
     log.debug("comparison %s: %s", comparison.id, outcome.value)
     return comparison
@@ -158,6 +162,7 @@ def reserve_next_pair(
     *, user: User, pool: PairPool, rng: random.Random | None = None
 ) -> PairReservation | None:
     """Choose the most informative pair for ``user`` and reserve it; None when none is left."""
+    _queue_for_reservations()
     now = utcnow()
     expired = delete(PairReservation).where(PairReservation.expires_at <= now)
     db.session.execute(expired, execution_options=_NO_SYNC)
