@@ -12,9 +12,28 @@ from gallery.extensions import db
 from gallery.models import Comparison, ComparisonOutcome, WorkStatus
 from tests.conftest import make_staff
 
-# The real server and browser of the end-to-end suite (skipped where Chromium is missing).
-from tests.e2e.conftest import browser, live_app, page  # noqa: F401
+# The real server and page of the end-to-end suite (skipped where Chromium is missing).
+from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path, live_app, page  # noqa: F401
 from tests.e2e.test_staff_and_visitors import add_works, log_in
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A Chromium of this module's own, closed before the end-to-end suite starts its one.
+
+    Playwright's sync API runs one instance per thread, and the suite's browser lives for
+    the whole session, so sharing its fixture from here would start a second one alongside.
+    """
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is a test dependency: pip install -e .[test]"
+    )
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Chromium is not installed: apt-get install chromium")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(autouse=True)
