@@ -14,6 +14,7 @@ from PIL import Image
 
 from gallery import create_app
 from gallery.extensions import db
+from tests.browser import browser, live_app, page  # noqa: F401  (fixtures for every test)
 
 SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -193,6 +194,8 @@ def pytest_runtest_makereport(item, call):
     """Turn skips into failures when running in CI."""
     outcome = yield
     report = outcome.get_result()
+    # Fixtures (the browser's failure screenshots) look at each phase's result.
+    setattr(item, f"rep_{report.when}", report)
     if STRICT_SKIPS and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI (where it must run): {report.longrepr}"

@@ -2,49 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import time
 
-import pytest
 from sqlalchemy import select
 
 from gallery.extensions import db
 from gallery.models import Comparison, ComparisonOutcome, WorkStatus
 from tests.conftest import make_staff
-
-# The real server and page of the end-to-end suite (skipped where Chromium is missing).
-from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path, live_app, page  # noqa: F401
 from tests.e2e.test_staff_and_visitors import add_works, log_in
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """A Chromium of this module's own, closed before the end-to-end suite starts its one.
-
-    Playwright's sync API runs one instance per thread, and the suite's browser lives for
-    the whole session, so sharing its fixture from here would start a second one alongside.
-    """
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is a test dependency: pip install -e .[test]"
-    )
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("Chromium is not installed: apt-get install chromium")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(autouse=True)
-def no_leftover_log_handler():
-    """Remove the stderr handler the live (non-testing) app installs, so later tests start clean."""
-    root = logging.getLogger()
-    before = set(root.handlers)
-    yield
-    for handler in set(root.handlers) - before:
-        if getattr(handler, "_gallery", False):
-            root.removeHandler(handler)
 
 
 def outcomes(app, expected: int) -> list[ComparisonOutcome]:
@@ -66,7 +31,7 @@ def shown(tab) -> tuple[str, str]:
     )
 
 
-def test_keys_answer_and_the_next_pair_appears_without_a_page_load(page, live_app):  # noqa: F811
+def test_keys_answer_and_the_next_pair_appears_without_a_page_load(page, live_app):
     """←, S and ↑ record left, skip and tie; the page itself never reloads; 60 mm boxes."""
     add_works(live_app, 5, status=WorkStatus.SHORTLISTED)
     log_in(page, make_staff(live_app, "curator"))

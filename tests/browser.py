@@ -1,4 +1,7 @@
-"""End-to-end fixtures: the real app served on loopback, driven by headless Chromium.
+"""Browser fixtures: the real app served on loopback, driven by headless Chromium.
+
+Registered for the whole suite from ``tests/conftest.py``. One Chromium serves the session:
+Playwright's sync API allows one instance per thread.
 
 Chromium comes from the machine's packages (Debian `chromium`); nothing is downloaded at run
 time. Screenshots of failing tests are kept under `test-artifacts/` for CI to collect.
@@ -16,7 +19,6 @@ from werkzeug.serving import make_server
 
 from gallery import create_app
 from gallery.extensions import db
-from tests.conftest import database_url
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -58,6 +60,8 @@ def browser():
 @pytest.fixture
 def live_app(tmp_path):
     """The app with its own database and files, served by a threaded server on loopback."""
+    from tests.conftest import database_url  # conftest imports this module: import late
+
     app = create_app(
         {
             "SECRET_KEY": "e2e-secret",
@@ -67,6 +71,7 @@ def live_app(tmp_path):
             "SUBMIT_MIN_SECONDS": 1,
             "MIN_IMAGE_SIDE": 64,
             "JOB_BACKEND": "thread",
+            "LOG_FORMAT": "none",
         }
     )
     with app.app_context():
@@ -108,11 +113,3 @@ def page(browser, live_app, request):
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
     assert outside == [], f"pages made requests to other hosts: {outside}"
-
-
-@pytest.hookimpl(tryfirst=True, hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Remember each phase's result on the test item so fixtures can see failures."""
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
