@@ -59,26 +59,29 @@ def create_entry(
         claim_hash=hash_claim_token(token),
     )
     for position, (image, title) in enumerate(images):
-        entry.works.append(
-            Work(
-                position=position,
-                title=title,
-                file_token=image.file_token,
-                master_ext=image.master_ext,
-                derivative_widths=",".join(str(w) for w in image.widths),
-                width=image.width,
-                height=image.height,
-                has_alpha=image.has_alpha,
-                content_sha256=image.content_sha256,
-                phash=image.phash,
-            )
-        )
+        entry.works.append(work_from_image(image, title=title, position=position))
         for key in image.file_keys():
             keep_with_transaction(key)
     db.session.add(entry)
     db.session.flush()
     works_created(entry.works)
     return entry, token
+
+
+def work_from_image(image: StoredImage, *, title: str, position: int = 0) -> Work:
+    """Return a new work row for a stored image, carrying what the intake measured."""
+    return Work(
+        position=position,
+        title=title,
+        file_token=image.file_token,
+        master_ext=image.master_ext,
+        derivative_widths=",".join(str(w) for w in image.widths),
+        width=image.width,
+        height=image.height,
+        has_alpha=image.has_alpha,
+        content_sha256=image.content_sha256,
+        phash=image.phash,
+    )
 
 
 def find_entry_by_claim(token: str) -> Entry | None:

@@ -11,8 +11,9 @@ from render_kit import jpeg_master, mm, png_master
 
 from gallery import create_app
 from gallery.extensions import db
-from gallery.models import Entry, Licence, Work, WorkStatus
+from gallery.models import Entry, Licence, WorkStatus
 from gallery.submissions.images import store_upload
+from gallery.submissions.operations import work_from_image
 from tests.conftest import csrf_token_in, database_url
 
 LAYOUT = "plain-a4-6-square-90"  # A4, six 90 mm squares, bleed 2 mm, crop marks
@@ -69,20 +70,9 @@ def add_work(
             licence=Licence.CAMPAIGN,
             claim_hash=stored.file_token.ljust(64, "0")[:64],
         )
-        entry.works.append(
-            Work(
-                title=title,
-                status=status,
-                file_token=stored.file_token,
-                master_ext=stored.master_ext,
-                derivative_widths=",".join(str(w) for w in stored.widths),
-                width=stored.width,
-                height=stored.height,
-                has_alpha=stored.has_alpha,
-                content_sha256=stored.content_sha256,
-                phash=stored.phash,
-            )
-        )
+        work = work_from_image(stored, title=title)
+        work.status = status
+        entry.works.append(work)
         db.session.add(entry)
         db.session.commit()
         return entry.works[0].id
