@@ -141,6 +141,11 @@ def is_stale(marker: PairwiseRefresh | None, key: tuple) -> bool:
     return (marker.comparisons, marker.through_id) != (key[0], key[1])
 
 
+def strengths_stale() -> bool:
+    """Tell whether comparisons changed since the strengths were last stored."""
+    return is_stale(db.session.get(PairwiseRefresh, REFRESH_ROW), fingerprint())
+
+
 def pool_work_ids(pool: PairPool) -> list[int]:
     """Return the ids of the works the pool pairs, in id order."""
     return list(

@@ -1,6 +1,6 @@
 """Pairwise curation domain: record answers, hand out reserved pairs, store fitted strengths.
 
-Every function takes the acting user explicitly and flushes; the request commits once.
+Functions take the acting user explicitly and flush; the request commits.
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ _ATTEMPTS = 20
 # PostgreSQL advisory lock id for handing out pairs (any constant unique to this purpose).
 _LOCK_KEY = 0x5A1E_9A12
 
-
 # Stored times come back from SQLite without a zone, so the ORM cannot evaluate time
 # conditions in Python; these statements leave loaded objects as they are.
 _NO_SYNC = {"synchronize_session": False}
@@ -90,11 +89,9 @@ def _insert_ignore(model, values: dict, conflict: list[str]) -> bool:
 
 
 def _queue_for_reservations() -> None:
-    """On PostgreSQL, let one transaction at a time hand out pairs (SQLite's write lock does so).
-
-    The unique key alone keeps pairs apart, but two curators each holding one fresh pair and
-    wanting the other's would deadlock; queueing costs milliseconds.
-    """
+    """On PostgreSQL, let one transaction at a time hand out pairs (SQLite's write lock does so)."""
+    # The unique key alone keeps pairs apart, but two curators each holding a fresh pair and
+    # wanting the other's would deadlock; queueing costs milliseconds.
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
 
@@ -202,6 +199,10 @@ def reserve_next_pair(
 def hand_out(*, user: User, pool: PairPool, rng: random.Random | None = None):
     """Return the pairs ``user`` holds in ``pool`` (shown first, then the prefetched one)."""
     now = utcnow()
+    # A write first, before anything reads: SQLite then takes its write lock (waiting for it)
+    # instead of refusing to turn a read into a write.
+    expired = delete(PairReservation).where(PairReservation.expires_at <= now)
+    db.session.execute(expired, execution_options=_NO_SYNC)
     # Pairs held in another pool would sit idle until they expire: give them back now.
     db.session.execute(
         delete(PairReservation).where(
@@ -210,7 +211,10 @@ def hand_out(*, user: User, pool: PairPool, rng: random.Random | None = None):
     )
     mine = (PairReservation.user_id == user.id) & (PairReservation.expires_at > now)
     # A curator still working keeps their queue; an absent one loses it after the TTL.
-    db.session.execute(update(PairReservation).where(mine).values(expires_at=now + RESERVATION_TTL))
+    db.session.execute(
+        update(PairReservation).where(mine).values(expires_at=now + RESERVATION_TTL),
+        execution_options=_NO_SYNC,
+    )
     held = list(
         db.session.scalars(
             select(PairReservation).where(mine).order_by(PairReservation.id),
@@ -227,13 +231,15 @@ def hand_out(*, user: User, pool: PairPool, rng: random.Random | None = None):
 
 def refresh_strengths(*, force: bool = False) -> bool:
     """Refit every comparison and store each work's strength; tell whether anything was stored."""
+    # Written first (a no-op once the row exists) so SQLite takes its write lock before the
+    # reads below; a read cannot become a write once another curator has committed.
+    _insert_ignore(PairwiseRefresh, {"id": REFRESH_ROW, "comparisons": -1}, ["id"])
     key = fingerprint()
-    marker = db.session.get(PairwiseRefresh, REFRESH_ROW)
+    marker = db.session.get(PairwiseRefresh, REFRESH_ROW, populate_existing=True)
     if not force and not is_stale(marker, key):
         return False
     key, fit = current_fit(key)
     count, through = key[0], key[1]
-    _insert_ignore(PairwiseRefresh, {"id": REFRESH_ROW, "comparisons": -1}, ["id"])
     now = utcnow()
     where = [PairwiseRefresh.id == REFRESH_ROW]
     if not force:
@@ -249,15 +255,9 @@ def refresh_strengths(*, force: bool = False) -> bool:
     if not claimed.rowcount:
         return False
     db.session.execute(delete(PairwiseStrength))
+    fields = ("work_id", "theta", "se", "comparisons")
     rows = [
-        {
-            "work_id": s.work_id,
-            "theta": s.theta,
-            "se": s.se,
-            "comparisons": s.comparisons,
-            "fitted_at": now,
-        }
-        for s in fit.strengths.values()
+        {"fitted_at": now, **{f: getattr(s, f) for f in fields}} for s in fit.strengths.values()
     ]
     if rows:
         db.session.execute(insert(PairwiseStrength), rows)

@@ -19,6 +19,7 @@ from gallery.curation.pairwise_fit import (
     ranking_rows,
     readout,
     stored_fit,
+    strengths_stale,
 )
 from gallery.curation.pairwise_forms import POOL_LABELS, AnswerForm, SelectForm, pool_from
 from gallery.curation.pairwise_ops import PairRefused, answer_pair, hand_out, refresh_strengths
@@ -93,7 +94,11 @@ def wants_json() -> bool:
 def pairs():
     """Show the next pair to compare (and keep the following one ready)."""
     pool = pool_from(request.args)
-    held = hand_out(user=me(), pool=pool)
+    user = me()
+    # Page views read in a deferred SQLite transaction (gallery.database); end it so handing
+    # out pairs starts a transaction of its own that can wait for the write lock.
+    db.session.commit()
+    held = hand_out(user=user, pool=pool)
     db.session.commit()
     queue = present_pairs(held)
     return render_template(
@@ -135,7 +140,11 @@ def answer():
 def pairs_ranking():
     """Rank the pool's works by fitted strength, with intervals, reliability and ticks."""
     pool = pool_from(request.args)
-    if refresh_strengths():
+    may_select = can_moderate(me())
+    if strengths_stale():
+        # As on the pairs page: the refit writes in a transaction of its own.
+        db.session.commit()
+        refresh_strengths()
         db.session.commit()
     show_all = request.args.get("all") == "1"
     rows = ranking_rows(pool=pool, limit=None if show_all else RANKING_ROWS)
@@ -154,7 +163,7 @@ def pairs_ranking():
         ranked=ranked,
         stopping=stopping_text(result),
         reliability=reliability_text(result),
-        form=SelectForm() if can_moderate(me()) else None,
+        form=SelectForm() if may_select else None,
     )
 
 

@@ -133,7 +133,8 @@ def test_threads_on_the_database_file_never_share_a_pair(app):
         with app.app_context():
             try:
                 user = db.session.get(User, user_id)
-                barrier.wait()
+                db.session.commit()  # hold no transaction while waiting for the others
+                barrier.wait(timeout=30)
                 # The same seed everywhere: every thread first wants the same pair.
                 reservation = reserve_next_pair(user=user, pool=POOL, rng=random.Random(5))
                 db.session.commit()

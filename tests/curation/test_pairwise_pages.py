@@ -269,3 +269,43 @@ def test_the_pair_page_reads_russian(app, client, login_user_as):
     assert "Какая из двух сильнее бросается в глаза?" in html
     assert "Одинаково" in html and "Пропустить" in html
     assert "Пока слишком мало сравнений" in html
+
+
+def test_curators_answering_at_once_never_see_an_error(app, login_user_as):
+    """Four curators (pages, answers, ranking) in parallel on the database file: no 500s."""
+    import threading
+
+    shortlist(app, 12)
+    clients = [app.test_client() for _ in range(4)]
+    for client in clients:
+        login_user_as(client, app, "curator")
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(clients))
+
+    def work(client) -> None:
+        """Load the pair page, answer it without JavaScript, now and then look at the ranking."""
+        barrier.wait(timeout=30)
+        for round_ in range(8):
+            page = client.get("/curate/pairs")
+            statuses.append(page.status_code)
+            html = page.get_data(as_text=True)
+            if 'name="winner"' not in html:
+                continue
+            pair = shown_pair(html)
+            statuses.append(answer(client, pair, winner=pair[round_ % 2]).status_code)
+            if round_ % 3 == 0:
+                statuses.append(client.get("/curate/pairs/ranking").status_code)
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses and set(statuses) <= {200, 303}, sorted(set(statuses))
+    with app.app_context():
+        pairs = [frozenset(p[1:3]) for p in stored()]
+        by_curator = {}
+        for user, left, right, _outcome in stored():
+            by_curator.setdefault(user, []).append(frozenset((left, right)))
+    assert len(pairs) >= 20
+    assert all(len(set(mine)) == len(mine) for mine in by_curator.values())
