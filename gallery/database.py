@@ -1,26 +1,25 @@
 """Database engine settings that keep SQLite safe under concurrent requests.
 
-SQLite allows one writer at a time. With WAL, readers never block; a busy timeout makes a
-writer wait for the lock instead of failing. One trap remains: a transaction that starts
-by reading and later writes cannot wait for the lock (SQLite refuses the upgrade at once, to
-avoid a deadlock), so "database is locked" would reach the user. Transactions that may write
-therefore start with ``BEGIN IMMEDIATE``, taking the write lock up front (and waiting for it),
-while page views (GET/HEAD) start deferred so they read in parallel.
+SQLite allows one writer at a time. With WAL, readers never block the writer; a busy timeout
+makes a writer wait for the lock instead of failing. One trap remains: a transaction that
+reads first and writes later cannot wait for the lock (SQLite refuses the upgrade at once, to
+avoid a deadlock), so "database is locked" would reach the user. The driver therefore opens
+a transaction only right before the first write, and opens it with ``BEGIN IMMEDIATE``: reads
+before it run on their own, and the write lock is taken, waiting if need be, as the
+transaction starts.
 """
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from gallery.extensions import db
 
-READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 def register_sqlite_pragmas(app: Flask) -> None:
-    """Turn on WAL, a busy timeout, foreign keys and write-safe transactions for SQLite."""
+    """Turn on WAL, a busy timeout, foreign keys and immediate write transactions for SQLite."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
@@ -28,15 +27,8 @@ def register_sqlite_pragmas(app: Flask) -> None:
     _configure(engine)
 
 
-def begin_mode() -> str:
-    """Return how the next transaction starts: deferred for page views, else immediate."""
-    if has_request_context() and request.method in READ_ONLY_METHODS:
-        return "DEFERRED"
-    return "IMMEDIATE"
-
-
 def _configure(engine: Engine) -> None:
-    """Attach the connection and transaction hooks to ``engine`` once."""
+    """Attach the connection hook to ``engine`` once."""
     if getattr(engine, "_gallery_pragmas", False):
         return
     engine._gallery_pragmas = True  # type: ignore[attr-defined]
@@ -44,16 +36,12 @@ def _configure(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def set_pragmas(dbapi_connection, _record) -> None:
         """WAL lets readers work during writes; the timeout waits instead of failing."""
-        # Let SQLAlchemy's "begin" hook below issue BEGIN instead of the driver.
-        dbapi_connection.isolation_level = None
+        # The driver's implicit BEGIN (issued before the first INSERT/UPDATE/DELETE) becomes
+        # BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = "IMMEDIATE"
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def begin(connection) -> None:
-        """Start each transaction deferred or immediate, as ``begin_mode`` says."""
-        connection.exec_driver_sql(f"BEGIN {begin_mode()}")

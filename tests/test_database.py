@@ -41,13 +41,17 @@ def test_concurrent_read_then_write_transactions_never_fail(app):
         assert db.session.scalar(select(func.count()).select_from(Entry)) == 40
 
 
-def test_page_views_read_in_parallel_and_writes_take_the_lock_first(app):
-    """GET requests start deferred transactions; posts and background work start immediate."""
-    from gallery.database import begin_mode
-
-    with app.test_request_context("/", method="GET"):
-        assert begin_mode() == "DEFERRED"
-    with app.test_request_context("/submit", method="POST"):
-        assert begin_mode() == "IMMEDIATE"
+def test_engine_settings_for_concurrency_and_time(app):
+    """SQLite: WAL and immediate write transactions. PostgreSQL: the session speaks UTC."""
     with app.app_context():
-        assert begin_mode() == "IMMEDIATE"
+        connection = db.engine.raw_connection()
+        try:
+            driver = connection.driver_connection
+            if db.engine.dialect.name == "sqlite":
+                # The write lock is taken as a write transaction begins, never by upgrading.
+                assert driver.isolation_level == "IMMEDIATE"
+                assert driver.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            else:
+                assert driver.execute("SHOW timezone").fetchone()[0].upper() == "UTC"
+        finally:
+            connection.close()
