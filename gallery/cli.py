@@ -26,7 +26,8 @@ def _cell(value: object) -> str:
 
 @works_cli.command("list")
 def list_works() -> None:
-    """Print one line per work, oldest first: id, status, title, credit, votes, mean score."""
+    """Print one line per work, oldest first (tab separated): id, status, title, credit,
+    votes, mean score, pairwise strength."""
     from gallery.works import work_rows
 
     for row in work_rows():
