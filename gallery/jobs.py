@@ -165,6 +165,9 @@ def init_app(app: Flask) -> None:
             log.debug("stale job check skipped", exc_info=True)
         finally:
             db.session.remove()
+            # Hold no connection from start-up: a server that forks workers after loading the
+            # app (gunicorn --preload) must not share one between processes.
+            db.engine.dispose()
 
 
 def backend() -> Backend:

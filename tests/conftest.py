@@ -199,3 +199,16 @@ def pytest_runtest_makereport(item, call):
     if STRICT_SKIPS and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI (where it must run): {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def close_every_engine():
+    """After each test, close the pooled connections of every app it created.
+
+    Apps made inside a test (a second app on the same database, a restarted one) would
+    otherwise leave connections for the garbage collector, which PostgreSQL's driver reports.
+    """
+    yield
+    for engines in list(db._app_engines.values()):
+        for engine in engines.values():
+            engine.dispose()
