@@ -7,6 +7,9 @@ from flask import Flask
 from gallery import config, files
 from gallery.extensions import babel, csrf, db, limiter, login_manager, migrate
 from gallery.i18n import select_locale
+from gallery.logging import configure_logging
+from gallery.ops import register_ops
+from gallery.security import register_security_headers
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,14 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errors(app)
     register_commands(app)
     register_template_helpers(app)
-    from gallery.security import register_security_headers
-
     register_security_headers(app)
-    from gallery.ops import register_ops
-
     register_ops(app)
-    from gallery.logging import configure_logging
-
     configure_logging(app)
     return app
 
