@@ -49,7 +49,7 @@ def show(token: str):
         update_credit(entry, credit=credit_from_form(form), titles=[f.data for f in form.titles])
         db.session.commit()
         flash(_("Your changes are saved."), "success")
-        return redirect(url_for("claim.show", token=token), code=303)
+        return _back_to_entry(token)
     code = 422 if form.is_submitted() else 200
     return _private(
         render_template(
@@ -65,28 +65,37 @@ def show(token: str):
     )
 
 
+def _confirmed() -> bool:
+    """Tell whether the POST carries a valid CSRF token and the ticked confirmation box."""
+    form = ConfirmForm()
+    return form.validate_on_submit() and bool(form.confirm.data)
+
+
+def _back_to_entry(token: str):
+    """Redirect to the claim page after a POST."""
+    return redirect(url_for("claim.show", token=token), code=303)
+
+
 @bp.post("/<token>/withdraw")
 def withdraw(token: str):
     """Withdraw every work of the entry from curation, the site and print."""
     entry = _load(token)
-    form = ConfirmForm()
-    if not form.validate_on_submit() or not form.confirm.data:
+    if not _confirmed():
         flash(_("Please tick “Yes, I am sure” to withdraw."), "error")
-        return redirect(url_for("claim.show", token=token), code=303)
+        return _back_to_entry(token)
     withdraw_entry(entry)
     db.session.commit()
     flash(_("Your entry is withdrawn. It will not be published or printed."), "success")
-    return redirect(url_for("claim.show", token=token), code=303)
+    return _back_to_entry(token)
 
 
 @bp.post("/<token>/delete")
 def delete(token: str):
     """Delete the entry, its works and their files for good."""
     entry = _load(token)
-    form = ConfirmForm()
-    if not form.validate_on_submit() or not form.confirm.data:
+    if not _confirmed():
         flash(_("Please tick “Yes, I am sure” to delete."), "error")
-        return redirect(url_for("claim.show", token=token), code=303)
+        return _back_to_entry(token)
     delete_entry(entry)
     db.session.commit()
     return _private(render_template("submissions/deleted.html"))
