@@ -3,8 +3,9 @@
 Run: .venv/bin/python bench/bench_intake.py [--runs N]
 
 The floor is the least work any pipeline producing these outputs must do: open + load the
-source once, encode the master with the same format and settings, and resize + encode the same
-WebP previews (chained, largest first). The goal is intake <= 1.5x the floor.
+source once, encode the master with the same format and settings, reduce + encode the print
+source of a big PNG master, and resize + encode the same WebP previews (chained, largest
+first). The goal is intake <= 1.5x the floor.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from gallery.intake import Limits, process_image
 from gallery.intake.encode import (
     JPEG_QUALITY,
     PNG_COMPRESS_LEVEL,
+    PRINT_SOURCE_COMPRESS_LEVEL,
+    PRINT_SOURCE_SIDE,
     REDUCING_GAP,
     WEBP_METHOD,
     WEBP_QUALITY,
@@ -89,6 +92,10 @@ def pillow_floor(data: bytes, master_format: str) -> None:
         im.save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
     else:
         im.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL)
+        factor = -(-max(im.size) // PRINT_SOURCE_SIDE)
+        if factor > 1:
+            small = im.reduce(factor)
+            small.save(BytesIO(), "PNG", compress_level=PRINT_SOURCE_COMPRESS_LEVEL)
     source = im
     for size in derivative_sizes(*im.size).values():
         source = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)

@@ -1,13 +1,16 @@
 """Benchmark print export: naive WeasyPrint vs render_export (first and cached) vs img2pdf.
 
-Run: .venv/bin/python bench/bench_print.py [--quick] [--seed N]
+Run: .venv/bin/python bench/bench_print.py [--quick] [--seed N] [--kinds photo,flat,grain]
 
-Seeded synthetic masters (3000-8000 px, JPEG photos and transparent RGBA PNGs) are placed on a
+Seeded synthetic masters of 3000-8000 px are stored as the intake stores them: camera-like
+JPEG photos, flat vector-style PNG art and grainy scanned / screen-printed PNG art (with soft
+edges) take turns, and PNG masters get the intake's print source. They are placed on a
 48-per-sheet A4 layout, for 48 and 384 stickers. Each case runs in its own process, which
 reports its wall time (imports excluded), its peak RSS (imports included) and the PDF size:
 
 - naive:  WeasyPrint given the full-size masters directly (file:// URLs), same boxes;
-- first:  render_export with an empty print cache (pre-render included);
+- first:  render_export with an empty print cache (every raster made, from the print source
+          where there is one, else from the master);
 - cached: render_export again, every raster already cached;
 - img2pdf: the same 300-DPI derivatives, one per page (the floor for embedding them).
 
@@ -33,41 +36,87 @@ COUNTS = (48, 384)
 GOALS = {"speedup": 8.0, "cached_vs_floor": 2.5, "peak_mb": 150.0}
 
 
-def make_sources(folder: Path, *, seed: int, count: int, low: int, high: int) -> None:
-    """Write ``count`` seeded masters to ``folder/store/works`` and their list to sources.json."""
+KINDS = ("photo", "flat", "grain")
+
+
+def _shapes(rng, size: tuple[int, int]):
+    """Return a transparent RGBA canvas with a dozen flat-colour ellipses on it."""
+    from PIL import Image, ImageDraw
+
+    w, h = size
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x0, y0 = int(rng.integers(0, w * 3 // 4)), int(rng.integers(0, h * 3 // 4))
+        box = (x0, y0, x0 + w // 4 + int(rng.integers(0, w // 4)), y0 + h // 4)
+        draw.ellipse(box, fill=(*(int(c) for c in rng.integers(0, 256, 3)), 255))
+    return image
+
+
+def _artwork(kind: str, rng, size: tuple[int, int]):
+    """Return one seeded master of ``kind`` as a Pillow image."""
     import numpy as np
-    from PIL import Image, ImageDraw, ImageFilter
+    from PIL import Image, ImageFilter
+
+    w, h = size
+    if kind == "photo":
+        # A camera-like photo: smooth large-scale structure plus sensor noise.
+        small = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
+        base = Image.fromarray(small).resize(size, Image.Resampling.BICUBIC)
+        base = base.filter(ImageFilter.GaussianBlur(3))
+        noise = rng.integers(-12, 13, (h, w, 3), dtype=np.int16)
+        return Image.fromarray(np.clip(np.asarray(base, np.int16) + noise, 0, 255).astype(np.uint8))
+    image = _shapes(rng, size)
+    if kind == "flat":
+        # Vector-style art exported to PNG: flat fills, hard edges, compresses to ~100 kB.
+        return image
+    # Scanned or screen-printed art: ink grain in every colour and soft, inky edges.
+    pixels = np.asarray(image).copy()
+    alpha = Image.fromarray(pixels[..., 3]).filter(ImageFilter.GaussianBlur(2))
+    grain = rng.integers(-10, 11, (h, w, 1), dtype=np.int16)
+    pixels[..., :3] = np.clip(pixels[..., :3].astype(np.int16) + grain, 0, 255).astype(np.uint8)
+    pixels[..., 3] = np.asarray(alpha)
+    return Image.fromarray(pixels, "RGBA")
+
+
+def make_sources(
+    folder: Path, *, seed: int, count: int, low: int, high: int, kinds: tuple[str, ...]
+) -> None:
+    """Write ``count`` seeded masters as the intake stores them, and their list to sources.json.
+
+    Kinds take turns. PNG masters also get the intake's print source (the same function the
+    upload path calls); the time that costs at upload is recorded beside each source.
+    """
+    import numpy as np
+
+    from gallery.intake.encode import encode_print_source
 
     rng = np.random.default_rng(seed)
     works = folder / "store" / "works"
     works.mkdir(parents=True, exist_ok=True)
     listing = []
     for n in range(count):
+        kind = kinds[n % len(kinds)]
         long_side = int(rng.integers(low, high + 1))
         short = int(long_side * rng.uniform(0.6, 1.0))
         w, h = (long_side, short) if n % 3 else (short, long_side)
-        alpha = n % 2 == 1
+        image = _artwork(kind, rng, (w, h))
+        alpha = kind != "photo"
         key = f"works/src{n:02d}.{'png' if alpha else 'jpg'}"
+        source = {"work_id": n + 1, "key": key, "w": w, "h": h, "alpha": alpha, "kind": kind}
         if alpha:
-            # Flat-colour artwork on transparency, like most sticker designs.
-            image = Image.new("RGBA", (w, h), (0, 0, 0, 0))
-            draw = ImageDraw.Draw(image)
-            for _ in range(12):
-                x0, y0 = int(rng.integers(0, w * 3 // 4)), int(rng.integers(0, h * 3 // 4))
-                box = (x0, y0, x0 + w // 4 + int(rng.integers(0, w // 4)), y0 + h // 4)
-                colour = (*(int(c) for c in rng.integers(0, 256, 3)), 255)
-                draw.ellipse(box, fill=colour)
             image.save(works / Path(key).name, "PNG", compress_level=6)
+            start = time.perf_counter()
+            made = encode_print_source(image)
+            source["print_seconds"] = time.perf_counter() - start
+            if made:
+                source["print_key"] = f"works/src{n:02d}-print.png"
+                source["print_factor"] = made[0]
+                (works / Path(source["print_key"]).name).write_bytes(made[1])
         else:
-            # A camera-like photo: smooth large-scale structure plus sensor noise.
-            small = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
-            base = Image.fromarray(small).resize((w, h), Image.Resampling.BICUBIC)
-            base = base.filter(ImageFilter.GaussianBlur(3))
-            noise = rng.integers(-12, 13, (h, w, 3), dtype=np.int16)
-            pixels = np.clip(np.asarray(base, dtype=np.int16) + noise, 0, 255).astype(np.uint8)
-            Image.fromarray(pixels).save(works / Path(key).name, "JPEG", quality=90)
-            del pixels, noise
-        listing.append({"work_id": n + 1, "key": key, "w": w, "h": h, "alpha": alpha})
+            image.save(works / Path(key).name, "JPEG", quality=90)
+        del image
+        listing.append(source)
     (folder / "sources.json").write_text(json.dumps(listing))
 
 
@@ -99,7 +148,17 @@ def plan(folder: Path, count: int):
 
     listing = json.loads((folder / "sources.json").read_text())
     sources = [
-        StickerSource(s["work_id"], s["key"], s["w"], s["h"], s["alpha"], f"Artist {i}", f"W{i}")
+        StickerSource(
+            s["work_id"],
+            s["key"],
+            s["w"],
+            s["h"],
+            s["alpha"],
+            f"Artist {i}",
+            f"W{i}",
+            print_key=s.get("print_key"),
+            print_factor=s.get("print_factor", 1),
+        )
         for i, s in enumerate(listing)
     ]
     items = [(s, count // len(sources) + (i < count % len(sources))) for i, s in enumerate(sources)]
@@ -166,26 +225,46 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer, smaller masters")
     parser.add_argument("--seed", type=int, default=20250101)
+    parser.add_argument(
+        "--kinds",
+        default=",".join(KINDS),
+        help="master kinds taking turns: photo (JPEG), flat (vector-style PNG), grain "
+        "(scanned or screen-printed PNG); default all three",
+    )
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    kinds = tuple(k for k in args.kinds.split(",") if k)
+    if not kinds or set(kinds) - set(KINDS):
+        parser.error(f"--kinds takes a comma-separated list of {', '.join(KINDS)}")
     if args.case == "make":
         n, low, high = (6, 3000, 4500) if args.count == 1 else (12, 3000, 8000)
-        make_sources(args.folder, seed=args.seed, count=n, low=low, high=high)
+        make_sources(args.folder, seed=args.seed, count=n, low=low, high=high, kinds=kinds)
         return 0
     if args.case:
         print(json.dumps(run_case(args.case, args.folder, args.count)))
         return 0
-    folder = RESULTS / f"print-{'quick' if args.quick else 'full'}-{args.seed}"
+    folder = RESULTS / f"print-{'quick' if args.quick else 'full'}-{'-'.join(kinds)}-{args.seed}"
     if not (folder / "sources.json").exists():
         print(f"generating seeded masters in {folder.relative_to(ROOT)} …", flush=True)
         cmd = [sys.executable, __file__, "--case", "make", "--folder", str(folder)]
         cmd += ["--count", "1" if args.quick else "0", "--seed", str(args.seed)]
+        cmd += ["--kinds", ",".join(kinds)]
         subprocess.run(cmd, check=True, timeout=3600)
     listing = json.loads((folder / "sources.json").read_text())
     sizes = sorted(max(s["w"], s["h"]) for s in listing)
-    print(f"{len(listing)} masters, {sizes[0]}-{sizes[-1]} px, half JPEG photos, half RGBA PNG")
+    made = {k: sum(s["kind"] == k for s in listing) for k in kinds}
+    print(
+        f"{len(listing)} masters, {sizes[0]}-{sizes[-1]} px: "
+        + ", ".join(f"{n} {k}" for k, n in made.items())
+    )
+    upload = [s["print_seconds"] for s in listing if "print_seconds" in s]
+    if upload:
+        print(
+            f"print sources made at upload: {len(upload)} PNG masters, "
+            f"{sum(upload) / len(upload):.2f} s each on average (paid once, at intake)"
+        )
     header = (
         f"{'stickers':>8} {'case':<8} {'time s':>8} {'peak MB':>8} {'import MB':>9} {'PDF MB':>8}"
     )

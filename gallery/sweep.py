@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
 
 from gallery.extensions import db
+from gallery.filekeys import FILE_KEY
 from gallery.files import discard, get_storage
 from gallery.models import Work
-
-_FILE_TOKEN = re.compile(r"^files/([A-Za-z0-9]+)(?:-w\d+)?\.\w+$")
 
 
 @dataclass
@@ -30,7 +28,7 @@ def sweep_storage(*, dry_run: bool = False) -> SweepReport:
     tokens = set(db.session.scalars(select(Work.file_token)))
     report = SweepReport()
     for key in storage.keys("files/"):
-        match = _FILE_TOKEN.match(key)
+        match = FILE_KEY.match(key)
         owned = match is not None and match.group(1) in tokens
         # Young files may belong to a form an artist is still correcting, or a request in flight.
         if not owned and storage.age_seconds(key) > grace:

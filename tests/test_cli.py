@@ -96,11 +96,13 @@ def test_storage_sweep_removes_old_orphans_and_rows_without_files(app, runner):
         add_work("kept", "Ann", "tokA")
         storage.write("files/tokA.png", b"x")
         storage.write("files/tokA-w320.webp", b"x")
+        storage.write("files/tokA-print.png", b"x")
         add_work("broken", "Bob", "tokB")  # no files at all
         storage.write("files/orphan.png", b"x")
         storage.write("files/fresh.png", b"x")
         old = time.time() - 3 * 24 * 3600
         os.utime(storage.path("files/orphan.png"), (old, old))
+        os.utime(storage.path("files/tokA-print.png"), (old, old))  # owned however old
     result = runner.invoke(args=["storage", "sweep"])
     assert result.exit_code == 0, result.output
     assert "removed file\tfiles/orphan.png" in result.output
@@ -109,6 +111,7 @@ def test_storage_sweep_removes_old_orphans_and_rows_without_files(app, runner):
     with app.app_context():
         assert sorted(get_storage().keys()) == [
             "files/fresh.png",
+            "files/tokA-print.png",
             "files/tokA-w320.webp",
             "files/tokA.png",
         ]

@@ -19,6 +19,13 @@ PNG_COMPRESS_LEVEL = 6
 # 16 MP -> 1280 px drops from ~290 to ~125 ms at 52 dB PSNR against a full Lanczos pass;
 # 1.5 (not 1.0) keeps a real Lanczos step after the box filter, so halftone scans do not moire.
 REDUCING_GAP = 1.5
+# A PNG master wider than this also gets a print source: the same pixels box-reduced by a whole
+# factor to at most this side (2400 px = 200 mm at 300 DPI, beyond any sticker). Exports decode
+# it instead of a 40 MP master, so the first export of a work costs milliseconds, not seconds.
+PRINT_SOURCE_SIDE = 2400
+# zlib level 1: the print source is decoded often and written once; level 6 would cost ~5x the
+# intake time on grainy artwork for ~20 % fewer bytes.
+PRINT_SOURCE_COMPRESS_LEVEL = 1
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,22 @@ def encode_master(im: Image.Image, *, lossless_source: bool, srgb_tagged: bool) 
         comment=b"",
     )
     return EncodedMaster(buf.getvalue(), "JPEG", "image/jpeg", "jpg")
+
+
+def encode_print_source(im: Image.Image) -> tuple[int, bytes] | None:
+    """Return (factor, PNG bytes) of ``im`` reduced for print, or None when it is small already.
+
+    ``Image.reduce`` averages whole factor × factor boxes (alpha-weighted for RGBA), so the print
+    source is the master's own pixels, exactly as the export's strip reducer would make them.
+    """
+    factor = -(-max(im.size) // PRINT_SOURCE_SIDE)
+    if factor < 2:
+        return None
+    small = im.reduce(factor)
+    strip_metadata(small)
+    buf = BytesIO()
+    small.save(buf, "PNG", compress_level=PRINT_SOURCE_COMPRESS_LEVEL)
+    return factor, buf.getvalue()
 
 
 def make_previews(im: Image.Image) -> dict[int, Image.Image]:

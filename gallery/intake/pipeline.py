@@ -10,7 +10,12 @@ from collections.abc import Iterator
 from PIL import Image
 
 from gallery.intake.decode import decode
-from gallery.intake.encode import encode_master, encode_webp, make_previews
+from gallery.intake.encode import (
+    encode_master,
+    encode_print_source,
+    encode_webp,
+    make_previews,
+)
 from gallery.intake.errors import IntakeError, Refusal
 from gallery.intake.hashing import content_sha256, phash
 from gallery.intake.limits import Limits
@@ -44,7 +49,7 @@ def process_image(data: bytes, *, limits: Limits = _DEFAULT_LIMITS) -> Processed
 
 
 def _process(data: bytes, limits: Limits) -> ProcessedImage:
-    """Run the pipeline: sniff, decode once, normalise, encode master and previews, hash."""
+    """Run the pipeline: sniff, decode once, normalise, encode master, print source, previews."""
     if not data:
         raise IntakeError(Refusal.EMPTY)
     if len(data) > limits.max_bytes:
@@ -56,6 +61,8 @@ def _process(data: bytes, limits: Limits) -> ProcessedImage:
     normal = normalise(decoded.image, icc_profile=decoded.icc_profile)
     image = normal.image
     master = encode_master(image, lossless_source=sniffed.lossless, srgb_tagged=normal.srgb_tagged)
+    # Only PNG masters need one: exports shrink JPEG masters cheaply with DCT scaling.
+    print_source = encode_print_source(image) if master.format == "PNG" else None
     previews = make_previews(image)
     derivatives = {width: encode_webp(preview) for width, preview in previews.items()}
     return ProcessedImage(
@@ -71,6 +78,8 @@ def _process(data: bytes, limits: Limits) -> ProcessedImage:
         content_sha256=content_sha256(image),
         phash=phash(previews[min(previews)]),
         derivatives=derivatives,
+        print_factor=print_source[0] if print_source else 1,
+        print_source=print_source[1] if print_source else None,
     )
 
 

@@ -21,11 +21,15 @@ class ProcessedImage:
     content_sha256: str
     phash: int
     derivatives: dict[int, bytes]
+    # A PNG of the master reduced by ``print_factor`` for exports; None (factor 1) when small.
+    print_factor: int = 1
+    print_source: bytes | None = None
 
     def __repr__(self) -> str:
         """Keep logs short: sizes and hashes, never the image bytes."""
         return (
             f"ProcessedImage({self.master_format} {self.width}x{self.height}, "
             f"alpha={self.has_alpha}, source={self.source_format}, frames={self.frames}, "
-            f"sha256={self.content_sha256[:12]}…, derivatives={sorted(self.derivatives)})"
+            f"sha256={self.content_sha256[:12]}…, derivatives={sorted(self.derivatives)}, "
+            f"print_factor={self.print_factor})"
         )

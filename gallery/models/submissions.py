@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from gallery import filekeys
 from gallery.extensions import db
 
 
@@ -79,6 +80,7 @@ class Work(db.Model):
     __table_args__ = (
         Index("ix_works_status_created", "status", "created_at"),
         Index("ix_works_content_sha256", "content_sha256"),
+        CheckConstraint("print_factor >= 1", name="ck_works_print_factor"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +98,8 @@ class Work(db.Model):
     file_token: Mapped[str] = mapped_column(String(40), unique=True)
     master_ext: Mapped[str] = mapped_column(String(4))
     derivative_widths: Mapped[str] = mapped_column(String(40))
+    # >1: files/<token>-print.png holds the master reduced by this factor, for exports.
+    print_factor: Mapped[int] = mapped_column(default=1, server_default="1")
     width: Mapped[int]
     height: Mapped[int]
     has_alpha: Mapped[bool] = mapped_column(default=False)
@@ -108,7 +112,7 @@ class Work(db.Model):
     @property
     def master_key(self) -> str:
         """Return the storage key of the normalised master."""
-        return f"files/{self.file_token}.{self.master_ext}"
+        return filekeys.master_key(self.file_token, self.master_ext)
 
     @property
     def widths(self) -> list[int]:
@@ -117,8 +121,13 @@ class Work(db.Model):
 
     def derivative_key(self, width: int) -> str:
         """Return the storage key of the WebP derivative of ``width`` pixels."""
-        return f"files/{self.file_token}-w{width}.webp"
+        return filekeys.derivative_key(self.file_token, width)
+
+    @property
+    def print_source_key(self) -> str | None:
+        """Return the key of the reduced print source, or None when exports read the master."""
+        return filekeys.print_source_key(self.file_token) if self.print_factor > 1 else None
 
     def file_keys(self) -> list[str]:
         """Return every storage key that belongs to this work."""
-        return [self.master_key, *(self.derivative_key(w) for w in self.widths)]
+        return filekeys.file_keys(self.file_token, self.master_ext, self.widths, self.print_factor)

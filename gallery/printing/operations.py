@@ -100,6 +100,8 @@ def sticker_source(work: Work) -> StickerSource:
         has_alpha=work.has_alpha,
         credit=credit_line(work),
         title=work.title or _("Untitled"),
+        print_key=work.print_source_key,
+        print_factor=work.print_factor,
     )
 
 

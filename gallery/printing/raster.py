@@ -1,10 +1,11 @@
 """Print rasters: each artwork pre-rendered once at exactly the pixels its sticker needs.
 
 The PDF never embeds a master: a 6000 px photo on a 40 mm sticker needs ~470 px at 300 DPI, so
-we decode the master once per (work, size), shrink it (JPEG DCT scaling via ``draft``, strip-wise
-PNG reduction, then a Lanczos pass), rotate it when the planner turned the sticker, convert it
-to sRGB (or to the press's CMYK profile) and store it under ``print-cache/``. Later exports of
-the same work at the same size read the cached file and never touch the master again.
+we decode the master (for a big PNG, the intake's reduced print source) once per (work, size),
+shrink it (JPEG DCT scaling via ``draft``, strip-wise PNG reduction, then a Lanczos pass),
+rotate it when the planner turned the sticker, convert it to sRGB (or to the press's CMYK
+profile) and store it under ``print-cache/``. Later exports of the same work at the same size
+read the cached file and never touch the master again.
 
 Opaque works become JPEG q90 4:4:4 (small, and WeasyPrint embeds JPEG bytes as they are);
 transparent works become PNG. CMYK rasters are always JPEG: PNG has no CMYK, so transparent
@@ -101,6 +102,7 @@ def ensure_print_image(
     )
     if storage.exists(key):
         return key
+    source = source_key(sticker, placement.image_px, rotated=bool(placement.rotated))
     render = functools.partial(
         render_raster,
         size=tuple(placement.image_px),
@@ -112,15 +114,31 @@ def ensure_print_image(
     if callable(local):
         # Stream a local master from disk: a 50 MB PNG need not sit in memory as bytes too.
         try:
-            with open(local(sticker.image_key), "rb") as master:
+            with open(local(source), "rb") as master:
                 data = render(master)
         except FileNotFoundError as exc:
-            raise StorageError(f"missing: {sticker.image_key}") from exc
+            raise StorageError(f"missing: {source}") from exc
     else:
-        data = render(storage.read(sticker.image_key))
+        data = render(storage.read(source))
     storage.write(key, data)
     log.info("print raster %s rendered (%d bytes)", key, len(data))
     return key
+
+
+def source_key(sticker: Any, image_px: tuple[int, int], *, rotated: bool) -> str:
+    """Return the file to decode for ``image_px``: the print source when it has enough pixels.
+
+    The intake stores big PNG masters a second time, box-reduced by ``print_factor``; a sticker
+    that needs no more pixels than that copy holds is made from it, anything larger from the
+    master, so print sharpness never depends on which file was read.
+    """
+    factor = getattr(sticker, "print_factor", 1)
+    print_key = getattr(sticker, "print_key", None)
+    if not print_key or factor < 2:
+        return sticker.image_key
+    width, height = (image_px[1], image_px[0]) if rotated else (image_px[0], image_px[1])
+    have = (-(-sticker.width_px // factor), -(-sticker.height_px // factor))
+    return print_key if width <= have[0] and height <= have[1] else sticker.image_key
 
 
 def render_raster(

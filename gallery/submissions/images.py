@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from gallery import filekeys
 from gallery.files import get_storage
 from gallery.intake import IntakeError, Limits, ProcessedImage, process_image
 from gallery.storage import new_token
@@ -31,19 +32,20 @@ class StoredImage:
     has_alpha: bool
     content_sha256: str
     phash: str
+    print_factor: int = 1  # kept tokens signed before print sources existed lack it
 
     @property
     def master_key(self) -> str:
         """Return the storage key of the master."""
-        return f"files/{self.file_token}.{self.master_ext}"
+        return filekeys.master_key(self.file_token, self.master_ext)
 
     def derivative_key(self, width: int) -> str:
         """Return the storage key of one WebP derivative."""
-        return f"files/{self.file_token}-w{width}.webp"
+        return filekeys.derivative_key(self.file_token, width)
 
     def file_keys(self) -> list[str]:
         """Return every key written for this image."""
-        return [self.master_key, *(self.derivative_key(w) for w in self.widths)]
+        return filekeys.file_keys(self.file_token, self.master_ext, self.widths, self.print_factor)
 
 
 def intake_limits() -> Limits:
@@ -74,14 +76,18 @@ def _write(processed: ProcessedImage) -> StoredImage:
         has_alpha=processed.has_alpha,
         content_sha256=processed.content_sha256,
         phash=f"{processed.phash:016x}",
+        print_factor=processed.print_factor,
     )
+    token = stored.file_token
+    files = {filekeys.master_key(token, stored.master_ext): processed.master}
+    files.update({filekeys.derivative_key(token, w): d for w, d in processed.derivatives.items()})
+    if processed.print_source is not None:
+        files[filekeys.print_source_key(token)] = processed.print_source
     written: list[str] = []
     try:
-        storage.write(stored.master_key, processed.master)
-        written.append(stored.master_key)
-        for width, data in processed.derivatives.items():
-            storage.write(stored.derivative_key(width), data)
-            written.append(stored.derivative_key(width))
+        for key, data in files.items():
+            storage.write(key, data)
+            written.append(key)
     except BaseException:
         for key in written:
             storage.delete(key)

@@ -81,6 +81,7 @@ def work_from_image(image: StoredImage, *, title: str, position: int = 0) -> Wor
         has_alpha=image.has_alpha,
         content_sha256=image.content_sha256,
         phash=image.phash,
+        print_factor=image.print_factor,
     )
 
 

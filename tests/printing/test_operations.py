@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 from export_kit import LAYOUT, add_work, close_app, make_app, pdf_pages, sharp_jpeg, small_png
 from flask_babel import force_locale
+from render_kit import png_master
 
 from gallery import jobs
 from gallery.extensions import db
@@ -108,6 +109,20 @@ def test_a_re_export_reads_cached_print_rasters_and_never_decodes_masters_again(
         assert a.state is b.state is ExportState.DONE
         assert a.pdf_key != b.pdf_key
         assert len(pdf_pages(get_storage().read(b.pdf_key))) == 2
+
+
+def test_a_big_png_work_exports_from_its_print_source_without_reading_the_master(app):
+    """The intake's reduced copy holds enough pixels for the sticker, so the master stays shut."""
+    work_id = add_work(app, image=png_master((4900, 600)))
+    with in_app(app):
+        work = db.session.get(Work, work_id)
+        assert work.print_factor == 3
+        get_storage().delete(work.master_key)  # any read of it would now fail the export
+        export_id = _start(app, [(work_id, 1)])
+        jobs.run_job("export", export_id)
+        export = db.session.get(Export, export_id)
+        assert export.state is ExportState.DONE, export.error
+        assert len(pdf_pages(get_storage().read(export.pdf_key))) == 2  # sheet + credits
 
 
 def test_consent_withdrawn_after_queueing_fails_the_job_with_the_reason(app):

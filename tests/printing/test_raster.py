@@ -171,3 +171,50 @@ def test_cmyk_rasters_are_flattened_jpegs(tmp_path):
     assert max(image.getpixel((99, 99))) < 8  # a transparent corner: no ink
     c, m, y, _ = image.getpixel((50, 50))  # the green blob
     assert c > 100 and y > 100 and m < 100
+
+
+def _flat_png(size: tuple[int, int], colour: tuple[int, int, int, int]) -> bytes:
+    """Return a PNG of one flat colour."""
+    out = io.BytesIO()
+    Image.new("RGBA", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def _with_print_source(storage, size=(1200, 600), factor=3) -> StickerSource:
+    """Store a red master and a blue 'print source' so a raster tells which one it came from."""
+    storage.write("works/big.png", _flat_png(size, (230, 0, 0, 255)))
+    reduced = (-(-size[0] // factor), -(-size[1] // factor))
+    storage.write("works/big-print.png", _flat_png(reduced, (0, 0, 230, 255)))
+    return StickerSource(
+        9, "works/big.png", *size, True, "A", "T", print_key="works/big-print.png",
+        print_factor=factor,
+    )  # fmt: skip
+
+
+def test_a_sticker_that_fits_the_print_source_is_made_from_it(tmp_path):
+    """400 x 200 px fits the 400 x 200 print source, so the master is never opened."""
+    storage = store(tmp_path)
+    sticker = _with_print_source(storage)
+    storage.delete("works/big.png")
+    key = raster.ensure_print_image(storage, sticker, _placement(sticker, (400, 200)), OPTIONS)
+    assert _open(storage, key).getpixel((200, 100)) == (0, 0, 230, 255)
+
+
+def test_a_sticker_larger_than_the_print_source_is_made_from_the_master(tmp_path):
+    """One pixel more than the print source holds, and the full master is decoded instead."""
+    storage = store(tmp_path)
+    sticker = _with_print_source(storage)
+    key = raster.ensure_print_image(storage, sticker, _placement(sticker, (401, 200)), OPTIONS)
+    assert _open(storage, key).getpixel((200, 100)) == (230, 0, 0, 255)
+
+
+def test_the_print_source_is_chosen_in_the_artworks_own_orientation():
+    """A rotated 200 x 400 placement needs 400 x 200 of the artwork, which the source holds."""
+    sticker = StickerSource(
+        9, "works/big.png", 1200, 600, True, "A", "T", print_key="works/big-print.png",
+        print_factor=3,
+    )  # fmt: skip
+    assert raster.source_key(sticker, (200, 400), rotated=True) == "works/big-print.png"
+    assert raster.source_key(sticker, (200, 400), rotated=False) == "works/big.png"
+    plain = _sticker("works/small.png", (1200, 600), True)
+    assert raster.source_key(plain, (10, 10), rotated=False) == "works/small.png"

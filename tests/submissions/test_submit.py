@@ -103,6 +103,23 @@ def test_heic_gets_advice_on_exporting_a_jpeg(artist):
     assert "HEIC" in html and "JPEG" in html and "Most Compatible" in html
 
 
+def test_a_big_png_is_also_stored_reduced_for_print_and_owned_by_its_work(app, artist):
+    """Exports read the intake's reduced copy; it belongs to the work like its other files."""
+    image = Image.new("RGBA", (4900, 90), (20, 120, 60, 255))
+    image.putpixel((3, 3), (0, 0, 0, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    response = artist.submit([(buffer.getvalue(), "wide.png", "Wide")])
+    assert response.status_code == 303
+    with app.app_context():
+        work = db.session.scalars(select(Work)).one()
+        assert work.print_factor == 3
+        assert work.print_source_key in work.file_keys()
+        assert sorted(stored_files(app)) == sorted(work.file_keys())
+        printable = Image.open(io.BytesIO(get_storage().read(work.print_source_key)))
+        assert printable.size == (1634, 30)
+
+
 def test_gps_and_comments_never_reach_the_stored_master(app, artist):
     """EXIF (with GPS) and comments are stripped from what is stored."""
     image = Image.new("RGB", (500, 400), (10, 120, 200))
