@@ -7,15 +7,17 @@ import logging
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pikepdf
 from PIL import Image
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from gallery.extensions import db
 from gallery.files import discard, get_storage, stage
-from gallery.models import Export, ExportState, Pack, User
+from gallery.models import Entry, Export, ExportState, Pack, User, Work, WorkStatus
 from gallery.models.submissions import utcnow
 from gallery.storage import new_token
 
@@ -41,22 +43,52 @@ def pack_for_export(export: Export) -> Pack | None:
     return db.session.scalar(select(Pack).where(Pack.export_id == export.id))
 
 
+def unprintable_works(exports: Iterable[Export]) -> dict[int, list[int]]:
+    """Return, per export id, the ids of its works that may no longer be printed.
+
+    A work drops out when it is deleted or withdrawn or its artist revokes print consent;
+    a pack holding it must stop being handed out at once, whatever path made the change.
+    """
+    wanted = {export.id: {w for w, _copies in export.item_list} for export in exports}
+    every = set().union(*wanted.values()) if wanted else set()
+    if not every:
+        return {}
+    query = (
+        select(Work.id)
+        .join(Entry)
+        .where(
+            Work.id.in_(every),
+            Work.status != WorkStatus.WITHDRAWN,
+            Entry.consent_print.is_(True),
+        )
+    )
+    printable = set(db.session.scalars(query))
+    return {eid: sorted(ids - printable) for eid, ids in wanted.items() if ids - printable}
+
+
 def published_packs() -> list[Pack]:
-    """Return the published packs, newest first."""
-    query = select(Pack).where(Pack.published.is_(True))
-    return list(db.session.scalars(query.order_by(Pack.published_at.desc(), Pack.id.desc())))
+    """Return the packs the public sees: published, and every work in them still printable."""
+    query = select(Pack).where(Pack.published.is_(True)).options(selectinload(Pack.export))
+    packs = list(db.session.scalars(query.order_by(Pack.published_at.desc(), Pack.id.desc())))
+    blocked = unprintable_works(pack.export for pack in packs)
+    return [pack for pack in packs if pack.export_id not in blocked]
 
 
 def hidden_packs() -> list[Pack]:
-    """Return the packs that are not (or no longer) published, for staff."""
-    query = select(Pack).where(Pack.published.is_(False)).order_by(Pack.created_at.desc())
-    return list(db.session.scalars(query))
+    """Return, for staff, the packs the public does not see: unpublished or holding a work
+    that may no longer be printed."""
+    query = select(Pack).options(selectinload(Pack.export)).order_by(Pack.created_at.desc())
+    packs = list(db.session.scalars(query))
+    blocked = unprintable_works(pack.export for pack in packs)
+    return [pack for pack in packs if not pack.published or pack.export_id in blocked]
 
 
 def find_public_pack(pack_id: int) -> Pack | None:
     """Return the pack if it is published and its PDF is finished, else None."""
     pack = db.session.get(Pack, pack_id)
     if pack is None or not pack.published or find_finished_export(pack.export_id) is None:
+        return None
+    if unprintable_works([pack.export]):
         return None
     return pack
 

@@ -30,15 +30,29 @@ def _pack_or_404(pack_id: int) -> Pack:
     return pack
 
 
+def _unprintable_message(work_ids: list[int]) -> str:
+    """Say which works keep a pack off the public site."""
+    return _(
+        "This pack cannot be public: work %(ids)s was withdrawn, deleted or lost its "
+        "artist's consent to print. Make a new export without it.",
+        ids=", ".join(str(i) for i in work_ids),
+    )
+
+
 @bp.route("")
 def index():
     """List the published sticker packs (and, for staff, the hidden ones)."""
     manage = can_publish_pack(current_user)
     hidden = packing.hidden_packs() if manage else []
+    blocked = packing.unprintable_works(pack.export for pack in hidden)
     # Only staff get the buttons' form: visitors' pages set no session cookie.
     button = ButtonForm() if manage else None
     return render_template(
-        "packs/index.html", packs=packing.published_packs(), hidden=hidden, button=button
+        "packs/index.html",
+        packs=packing.published_packs(),
+        hidden=hidden,
+        blocked=blocked,
+        button=button,
     )
 
 
@@ -48,7 +62,19 @@ def show(pack_id: int):
     pack = _pack_or_404(pack_id)
     manage = can_publish_pack(current_user)
     button = ButtonForm() if manage else None
-    return render_template("packs/show.html", pack=pack, manage=manage, button=button)
+    blocked = packing.unprintable_works([pack.export]).get(pack.export_id) if manage else None
+    return render_template(
+        "packs/show.html", pack=pack, manage=manage, button=button, blocked=blocked
+    )
+
+
+def _show_refused(pack: Pack, message: str, blocked: list[int]):
+    """Render a staff pack page with ``message`` for an action refused as it stands (409)."""
+    flash(message, "error")
+    page = render_template(
+        "packs/show.html", pack=pack, manage=True, button=ButtonForm(), blocked=blocked
+    )
+    return page, 409
 
 
 @bp.route("/<int:pack_id>/download")
@@ -82,7 +108,12 @@ def new():
         flash(_("This export is already a sticker pack."), "info")
         return redirect(url_for("packs.show", pack_id=existing.id), code=303)
     form = PackForm()
-    if form.validate_on_submit():
+    blocked = packing.unprintable_works([export]).get(export.id)
+    if blocked:
+        flash(_unprintable_message(blocked), "error")
+        if request.method == "POST":
+            return render_template("packs/new.html", form=form, export=export), 409
+    elif form.validate_on_submit():
         pack = packing.publish_pack(
             export=export,
             title=form.title.data,
@@ -119,6 +150,9 @@ def _toggle(pack_id: int, *, published: bool, message: str):
         abort(400)
     if published and packing.find_finished_export(pack.export_id) is None:
         abort(404)
+    blocked = packing.unprintable_works([pack.export]).get(pack.export_id)
+    if published and blocked:
+        return _show_refused(pack, _unprintable_message(blocked), blocked)
     packing.set_published(pack, published=published, by=current_user)
     db.session.commit()
     flash(message, "success")

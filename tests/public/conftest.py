@@ -125,21 +125,31 @@ def _add_work(*, status, consent, credit, credit_url, licence, title, widths, de
 
 
 def add_export(
-    app, *, state: ExportState = ExportState.DONE, sheets: int = 2, with_pdf: bool = True
+    app,
+    *,
+    state: ExportState = ExportState.DONE,
+    sheets: int = 2,
+    with_pdf: bool = True,
+    work_ids: tuple[int, ...] = (),
 ) -> Export:
-    """Create a print export; a finished one has its PDF in the store. Returns plain values."""
+    """Create a print export of ``work_ids``; a finished one has its PDF in the store.
+
+    Returns plain values.
+    """
     with app.app_context():
-        return _add_export(state=state, sheets=sheets, with_pdf=with_pdf)
+        return _add_export(state=state, sheets=sheets, with_pdf=with_pdf, work_ids=work_ids)
 
 
-def _add_export(*, state: ExportState, sheets: int, with_pdf: bool) -> SimpleNamespace:
+def _add_export(
+    *, state: ExportState, sheets: int, with_pdf: bool, work_ids: tuple[int, ...]
+) -> SimpleNamespace:
     """Create the row and PDF of ``add_export`` inside an app context."""
     number = next(_numbers)
     export = Export(
         layout_id="avery-l7160",
         layout_name="Avery L7160, 21 labels 63.5 × 38.1 mm",
         options=json.dumps({}),
-        items=json.dumps([]),
+        items=json.dumps([[work_id, 1] for work_id in work_ids]),
         state=state,
         sheets=sheets,
     )

@@ -9,9 +9,9 @@ import pytest
 
 from gallery.extensions import db
 from gallery.files import get_storage
-from gallery.models import ExportState, Pack
+from gallery.models import ExportState, Pack, Work, WorkStatus
 from tests.conftest import csrf_token_in
-from tests.public.conftest import add_export
+from tests.public.conftest import add_export, add_work
 
 
 def publish(client, export_id: int, **fields):
@@ -190,3 +190,52 @@ def test_admin_may_publish_packs(client, app, login_user_as):
     """Admins hold every staff right, packs included."""
     login_user_as(client, app, "admin")
     assert publish(client, add_export(app).id).status_code == 303
+
+
+def _revoke_print_consent(app, work_id: int) -> None:
+    """Do what the artist's claim link does when they untick "you may print my works"."""
+    with app.app_context():
+        db.session.get(Work, work_id).entry.consent_print = False
+        db.session.commit()
+
+
+def test_a_pack_leaves_the_public_site_when_an_artist_revokes_print_consent(printer, app):
+    """List, page, download and feed drop it at once; staff see why and cannot republish it."""
+    kept, revoked = add_work(app), add_work(app)
+    export = add_export(app, work_ids=(kept.id, revoked.id))
+    assert publish(printer, export.id).status_code == 303
+    pack = only_pack(app)
+    anonymous = app.test_client()
+    assert anonymous.get(f"/packs/{pack.id}/download").status_code == 200
+
+    _revoke_print_consent(app, revoked.id)
+
+    assert anonymous.get(f"/packs/{pack.id}").status_code == 404
+    assert anonymous.get(f"/packs/{pack.id}/download").status_code == 404
+    assert "Spring pack" not in anonymous.get("/packs").get_data(as_text=True)
+    assert "Spring pack" not in anonymous.get("/feed.atom").get_data(as_text=True)
+    staff_list = printer.get("/packs").get_data(as_text=True)
+    assert f"work {revoked.id} was withdrawn, deleted or lost" in staff_list
+    assert press(printer, pack.id, "unpublish").status_code == 303
+    refused = press(printer, pack.id, "publish")
+    assert refused.status_code == 409
+    assert f"work {revoked.id} was withdrawn, deleted or lost" in refused.get_data(as_text=True)
+    assert not only_pack(app).published
+
+
+@pytest.mark.parametrize("gone", ["withdrawn", "deleted"])
+def test_an_export_holding_a_withdrawn_or_deleted_work_cannot_become_a_pack(printer, app, gone):
+    """The publish form refuses with the work's number and stores nothing."""
+    work = add_work(app)
+    export = add_export(app, work_ids=(work.id,))
+    with app.app_context():
+        row = db.session.get(Work, work.id)
+        if gone == "withdrawn":
+            row.status = WorkStatus.WITHDRAWN
+        else:
+            db.session.delete(row)
+        db.session.commit()
+    response = publish(printer, export.id)
+    assert response.status_code == 409
+    assert f"work {work.id} was withdrawn, deleted or lost" in response.get_data(as_text=True)
+    assert all_packs(app) == []
