@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_intake.py [--runs N]
 
 The floor is the least work any pipeline producing these outputs must do: open + load the
 source once, encode the master with the same format and settings, reduce + encode the print
-source of a big PNG master, and resize + encode the same WebP previews (chained, largest
+source of a big master, and resize + encode the same WebP previews (chained, largest
 first). The goal is intake <= 1.5x the floor.
 """
 
@@ -28,6 +28,7 @@ from gallery.intake.encode import (
     JPEG_QUALITY,
     PNG_COMPRESS_LEVEL,
     PRINT_SOURCE_COMPRESS_LEVEL,
+    PRINT_SOURCE_JPEG_QUALITY,
     PRINT_SOURCE_SIDE,
     REDUCING_GAP,
     WEBP_METHOD,
@@ -88,13 +89,15 @@ def pillow_floor(data: bytes, master_format: str) -> None:
     im = Image.open(BytesIO(data))
     im.load()
     out = BytesIO()
+    factor = -(-max(im.size) // PRINT_SOURCE_SIDE)
+    small = im.reduce(factor) if factor > 1 else None
     if master_format == "JPEG":
         im.save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
+        if small is not None:
+            small.save(BytesIO(), "JPEG", quality=PRINT_SOURCE_JPEG_QUALITY, subsampling=0)
     else:
         im.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL)
-        factor = -(-max(im.size) // PRINT_SOURCE_SIDE)
-        if factor > 1:
-            small = im.reduce(factor)
+        if small is not None:
             small.save(BytesIO(), "PNG", compress_level=PRINT_SOURCE_COMPRESS_LEVEL)
     source = im
     for size in derivative_sizes(*im.size).values():

@@ -84,12 +84,12 @@ def make_sources(
 ) -> None:
     """Write ``count`` seeded masters as the intake stores them, and their list to sources.json.
 
-    Kinds take turns. PNG masters also get the intake's print source (the same function the
-    upload path calls); the time that costs at upload is recorded beside each source.
+    Kinds take turns. Masters are encoded by the intake's own functions, and big ones get the
+    intake's print source; what that costs at upload is recorded beside each source.
     """
     import numpy as np
 
-    from gallery.intake.encode import encode_print_source
+    from gallery.intake.encode import encode_master, encode_print_source
 
     rng = np.random.default_rng(seed)
     works = folder / "store" / "works"
@@ -101,20 +101,18 @@ def make_sources(
         short = int(long_side * rng.uniform(0.6, 1.0))
         w, h = (long_side, short) if n % 3 else (short, long_side)
         image = _artwork(kind, rng, (w, h))
-        alpha = kind != "photo"
-        key = f"works/src{n:02d}.{'png' if alpha else 'jpg'}"
-        source = {"work_id": n + 1, "key": key, "w": w, "h": h, "alpha": alpha, "kind": kind}
-        if alpha:
-            image.save(works / Path(key).name, "PNG", compress_level=6)
-            start = time.perf_counter()
-            made = encode_print_source(image)
-            source["print_seconds"] = time.perf_counter() - start
-            if made:
-                source["print_key"] = f"works/src{n:02d}-print.png"
-                source["print_factor"] = made[0]
-                (works / Path(source["print_key"]).name).write_bytes(made[1])
-        else:
-            image.save(works / Path(key).name, "JPEG", quality=90)
+        master = encode_master(image, lossless_source=kind != "photo", srgb_tagged=False)
+        key = f"works/src{n:02d}.{master.ext}"
+        (works / Path(key).name).write_bytes(master.data)
+        source = {"work_id": n + 1, "key": key, "w": w, "h": h, "kind": kind}
+        source["alpha"] = image.mode == "RGBA"
+        start = time.perf_counter()
+        made = encode_print_source(image, master.format)
+        source["print_seconds"] = time.perf_counter() - start
+        if made:
+            source["print_key"] = f"works/src{n:02d}-print.{master.ext}"
+            source["print_factor"] = made[0]
+            (works / Path(source["print_key"]).name).write_bytes(made[1])
         del image
         listing.append(source)
     (folder / "sources.json").write_text(json.dumps(listing))
@@ -262,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     upload = [s["print_seconds"] for s in listing if "print_seconds" in s]
     if upload:
         print(
-            f"print sources made at upload: {len(upload)} PNG masters, "
+            f"print sources made at upload: {len(upload)} masters, "
             f"{sum(upload) / len(upload):.2f} s each on average (paid once, at intake)"
         )
     header = (

@@ -1,8 +1,8 @@
 """Where a work's files live in storage: one naming scheme for intake, rows and the sweeper.
 
 Every file of a work starts with its random token: the master ``files/<token>.<ext>``, WebP
-previews ``files/<token>-w<width>.webp`` and, for big PNG masters, the print source
-``files/<token>-print.png``.
+previews ``files/<token>-w<width>.webp`` and, for big masters, the print source
+``files/<token>-print.<ext>``.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ def derivative_key(token: str, width: int) -> str:
     return f"files/{token}-w{width}.webp"
 
 
-def print_source_key(token: str) -> str:
-    """Return the storage key of the reduced PNG that exports decode instead of the master."""
-    return f"files/{token}-print.png"
+def print_source_key(token: str, ext: str) -> str:
+    """Return the storage key of the reduced copy that exports decode instead of the master."""
+    return f"files/{token}-print.{ext}"
 
 
 def file_keys(token: str, ext: str, widths: Iterable[int], print_factor: int) -> list[str]:
     """Return every storage key of one work's files."""
     keys = [master_key(token, ext), *(derivative_key(token, w) for w in widths)]
     if print_factor > 1:
-        keys.append(print_source_key(token))
+        keys.append(print_source_key(token, ext))
     return keys

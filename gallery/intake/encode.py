@@ -19,13 +19,16 @@ PNG_COMPRESS_LEVEL = 6
 # 16 MP -> 1280 px drops from ~290 to ~125 ms at 52 dB PSNR against a full Lanczos pass;
 # 1.5 (not 1.0) keeps a real Lanczos step after the box filter, so halftone scans do not moire.
 REDUCING_GAP = 1.5
-# A PNG master wider than this also gets a print source: the same pixels box-reduced by a whole
+# A master wider than this also gets a print source: the same pixels box-reduced by a whole
 # factor to at most this side (2400 px = 200 mm at 300 DPI, beyond any sticker). Exports decode
 # it instead of a 40 MP master, so the first export of a work costs milliseconds, not seconds.
 PRINT_SOURCE_SIDE = 2400
 # zlib level 1: the print source is decoded often and written once; level 6 would cost ~5x the
 # intake time on grainy artwork for ~20 % fewer bytes.
 PRINT_SOURCE_COMPRESS_LEVEL = 1
+# A JPEG master's print source stays JPEG (a PNG of a photo decodes no faster than the master),
+# at a quality whose loss vanishes in the further downscale every print raster gets.
+PRINT_SOURCE_JPEG_QUALITY = 95
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,12 @@ def encode_master(im: Image.Image, *, lossless_source: bool, srgb_tagged: bool) 
     return EncodedMaster(buf.getvalue(), "JPEG", "image/jpeg", "jpg")
 
 
-def encode_print_source(im: Image.Image) -> tuple[int, bytes] | None:
-    """Return (factor, PNG bytes) of ``im`` reduced for print, or None when it is small already.
+def encode_print_source(im: Image.Image, master_format: str) -> tuple[int, bytes] | None:
+    """Return (factor, bytes) of ``im`` reduced for print, or None when it is small already.
 
-    ``Image.reduce`` averages whole factor × factor boxes (alpha-weighted for RGBA), so the print
-    source is the master's own pixels, exactly as the export's strip reducer would make them.
+    ``Image.reduce`` averages whole factor × factor boxes (alpha-weighted for RGBA), so a PNG
+    print source is the master's own pixels, exactly as the export's strip reducer makes them.
+    The print source has the master's format.
     """
     factor = -(-max(im.size) // PRINT_SOURCE_SIDE)
     if factor < 2:
@@ -71,7 +75,10 @@ def encode_print_source(im: Image.Image) -> tuple[int, bytes] | None:
     small = im.reduce(factor)
     strip_metadata(small)
     buf = BytesIO()
-    small.save(buf, "PNG", compress_level=PRINT_SOURCE_COMPRESS_LEVEL)
+    if master_format == "PNG":
+        small.save(buf, "PNG", compress_level=PRINT_SOURCE_COMPRESS_LEVEL)
+    else:
+        small.save(buf, "JPEG", quality=PRINT_SOURCE_JPEG_QUALITY, subsampling=0)
     return factor, buf.getvalue()
 
 

@@ -61,8 +61,7 @@ def _process(data: bytes, limits: Limits) -> ProcessedImage:
     normal = normalise(decoded.image, icc_profile=decoded.icc_profile)
     image = normal.image
     master = encode_master(image, lossless_source=sniffed.lossless, srgb_tagged=normal.srgb_tagged)
-    # Only PNG masters need one: exports shrink JPEG masters cheaply with DCT scaling.
-    print_source = encode_print_source(image) if master.format == "PNG" else None
+    print_source = encode_print_source(image, master.format)
     previews = make_previews(image)
     derivatives = {width: encode_webp(preview) for width, preview in previews.items()}
     return ProcessedImage(

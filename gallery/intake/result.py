@@ -21,7 +21,7 @@ class ProcessedImage:
     content_sha256: str
     phash: int
     derivatives: dict[int, bytes]
-    # A PNG of the master reduced by ``print_factor`` for exports; None (factor 1) when small.
+    # The master reduced by ``print_factor``, in its format, for exports; None when small.
     print_factor: int = 1
     print_source: bytes | None = None
 

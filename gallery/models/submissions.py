@@ -98,7 +98,7 @@ class Work(db.Model):
     file_token: Mapped[str] = mapped_column(String(40), unique=True)
     master_ext: Mapped[str] = mapped_column(String(4))
     derivative_widths: Mapped[str] = mapped_column(String(40))
-    # >1: files/<token>-print.png holds the master reduced by this factor, for exports.
+    # >1: files/<token>-print.<ext> holds the master reduced by this factor, for exports.
     print_factor: Mapped[int] = mapped_column(default=1, server_default="1")
     width: Mapped[int]
     height: Mapped[int]
@@ -126,7 +126,9 @@ class Work(db.Model):
     @property
     def print_source_key(self) -> str | None:
         """Return the key of the reduced print source, or None when exports read the master."""
-        return filekeys.print_source_key(self.file_token) if self.print_factor > 1 else None
+        if self.print_factor < 2:
+            return None
+        return filekeys.print_source_key(self.file_token, self.master_ext)
 
     def file_keys(self) -> list[str]:
         """Return every storage key that belongs to this work."""

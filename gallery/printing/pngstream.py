@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
-_STRIP_BYTES = 2 << 20  # decoded bytes per strip: small enough to keep the peak low
+_STRIP_BYTES = 512 << 10  # decoded bytes per strip: ~4 copies of a strip are alive at once
 _CHUNK_IN = 1 << 16
 
 

@@ -222,7 +222,9 @@ def _to_srgb(image: Image.Image, icc: bytes | None, *, keep_alpha: bool) -> Imag
             log.warning("ignoring an unusable ICC profile in a master")
     if image.mode == "RGBA" and not keep_alpha:
         return _flatten(image)
-    return image.convert("RGBA" if keep_alpha else "RGB")
+    wanted = "RGBA" if keep_alpha else "RGB"
+    # convert() to the same mode still copies every pixel; two exports at once feel that.
+    return image if image.mode == wanted else image.convert(wanted)
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -82,7 +82,7 @@ def _write(processed: ProcessedImage) -> StoredImage:
     files = {filekeys.master_key(token, stored.master_ext): processed.master}
     files.update({filekeys.derivative_key(token, w): d for w, d in processed.derivatives.items()})
     if processed.print_source is not None:
-        files[filekeys.print_source_key(token)] = processed.print_source
+        files[filekeys.print_source_key(token, stored.master_ext)] = processed.print_source
     written: list[str] = []
     try:
         for key, data in files.items():

@@ -1,4 +1,4 @@
-"""Print sources: big PNG masters are also stored reduced, so exports never decode 40 MP again."""
+"""Print sources: big masters are also stored reduced, so exports never decode 40 MP again."""
 
 from __future__ import annotations
 
@@ -32,10 +32,21 @@ def test_a_big_png_master_gets_a_print_source_of_its_own_reduced_pixels() -> Non
     assert not {"exif", "icc_profile", "XML:com.adobe.xmp", "dpi"} & set(source.info)
 
 
-def test_small_png_and_jpeg_masters_get_no_print_source() -> None:
-    """A PNG within 2400 px is small enough already; JPEG masters shrink by DCT scaling."""
+def test_a_big_jpeg_master_gets_a_jpeg_print_source() -> None:
+    """A photo's print source stays a JPEG (4:4:4, no metadata): a PNG would decode no faster."""
+    result = process_image(encode(photo((5000, 60)), "JPEG", quality=90), limits=LIMITS)
+    assert result.master_format == "JPEG" and result.print_factor == 3
+    source = open_bytes(result.print_source)
+    assert source.format == "JPEG" and source.size == (1667, 20)
+    assert [layer[1:3] for layer in source.layer] == [(1, 1)] * 3  # no chroma subsampling
+    assert not {"exif", "icc_profile", "comment"} & set(source.info)
+    expected = np.asarray(open_bytes(result.master).reduce(3), dtype=float)
+    assert np.abs(np.asarray(source, dtype=float) - expected).mean() < 2.0
+
+
+def test_a_master_within_2400_px_gets_no_print_source() -> None:
+    """Small masters are read directly; a second copy would only cost space."""
     small = process_image(encode(artwork((PRINT_SOURCE_SIDE, 40)), "PNG"), limits=LIMITS)
     assert small.print_factor == 1 and small.print_source is None
-    jpeg = process_image(encode(photo((5000, 60)), "JPEG", quality=90), limits=LIMITS)
-    assert jpeg.master_format == "JPEG"
+    jpeg = process_image(encode(photo((PRINT_SOURCE_SIDE, 60)), "JPEG"), limits=LIMITS)
     assert jpeg.print_factor == 1 and jpeg.print_source is None
