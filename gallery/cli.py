@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
+from PIL import Image
 
 from gallery.accounts.cli import user_cli
 from gallery.curation.operations import DECISIONS
@@ -88,6 +89,32 @@ def sweep(dry_run: bool) -> None:
     click.echo(
         f"{len(report.orphan_files)} orphan files, {len(report.missing_files)} works without files"
     )
+
+
+@storage_cli.command("print-sources")
+def print_sources() -> None:
+    """Make the reduced print source of every big work stored before print sources existed."""
+    from sqlalchemy import select
+
+    from gallery.models import Work
+    from gallery.submissions.images import add_print_source
+
+    made = failed = 0
+    ids = db.session.scalars(select(Work.id).where(Work.print_factor == 1).order_by(Work.id))
+    for work_id in list(ids):
+        work = db.session.get(Work, work_id)
+        try:
+            factor = add_print_source(work)
+            db.session.commit()  # one work at a time: an interrupted run keeps what it made
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            db.session.rollback()
+            failed += 1
+            click.echo(f"failed\t{work_id}\t{type(exc).__name__}")
+            continue
+        if factor:
+            made += 1
+            click.echo(f"made\t{work_id}\t{factor}\t{work.print_source_key}")
+    click.echo(f"{made} print sources made, {failed} failed")
 
 
 def register_cli(app: Flask) -> None:

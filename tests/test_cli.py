@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import time
+
+from PIL import Image
 
 from gallery.extensions import db
 from gallery.files import get_storage
@@ -116,3 +119,43 @@ def test_storage_sweep_removes_old_orphans_and_rows_without_files(app, runner):
             "files/tokA.png",
         ]
         assert [w.title for w in db.session.scalars(db.select(Work))] == ["kept"]
+
+
+def _old_work(storage, token: str, image: Image.Image | None, fmt: str = "PNG") -> int:
+    """Store a master the way uploads did before print sources existed; return the work id."""
+    ext = "png" if fmt == "PNG" else "jpg"
+    size = image.size if image is not None else (5000, 50)
+    work = add_work(token, "Ann", token)
+    work.master_ext, (work.width, work.height) = ext, size
+    db.session.commit()
+    buffer = io.BytesIO()
+    if image is not None:
+        image.save(buffer, fmt)
+    storage.write(work.master_key, buffer.getvalue() or b"not an image")
+    return work.id
+
+
+def test_storage_print_sources_gives_big_old_works_their_print_source(app, runner):
+    """Big masters get one, small ones need none, a broken one is reported; reruns do nothing."""
+    with app.app_context():
+        storage = get_storage()
+        wide = Image.new("RGBA", (4900, 40), (10, 200, 30, 255))
+        png = _old_work(storage, "tokP", wide)
+        jpeg = _old_work(storage, "tokJ", Image.new("RGB", (2401, 30), (200, 10, 10)), "JPEG")
+        small = _old_work(storage, "tokS", Image.new("RGB", (2400, 30)))
+        broken = _old_work(storage, "tokB", None)
+    result = runner.invoke(args=["storage", "print-sources"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"made\t{png}\t3\tfiles/tokP-print.png",
+        f"made\t{jpeg}\t2\tfiles/tokJ-print.jpg",
+        f"failed\t{broken}\tUnidentifiedImageError",
+        "2 print sources made, 1 failed",
+    ]
+    with app.app_context():
+        factors = {w.id: w.print_factor for w in db.session.scalars(db.select(Work))}
+        assert factors == {png: 3, jpeg: 2, small: 1, broken: 1}
+        made = Image.open(io.BytesIO(get_storage().read("files/tokP-print.png")))
+        assert made.size == (1634, 14) and made.getpixel((5, 5)) == (10, 200, 30, 255)
+    again = runner.invoke(args=["storage", "print-sources"])
+    assert again.output.splitlines()[-1] == "0 print sources made, 1 failed"

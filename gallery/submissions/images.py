@@ -7,14 +7,19 @@ that never become part of an entry are removed by ``storage sweep`` after a grac
 
 from __future__ import annotations
 
+import io
 from dataclasses import asdict, dataclass
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from PIL import Image
 
 from gallery import filekeys
-from gallery.files import get_storage
+from gallery.extensions import db
+from gallery.files import get_storage, stage
 from gallery.intake import IntakeError, Limits, ProcessedImage, process_image
+from gallery.intake.encode import PRINT_SOURCE_SIDE, encode_print_source
+from gallery.models import Work
 from gallery.storage import new_token
 
 _PENDING_SALT = "pending-upload"
@@ -93,6 +98,27 @@ def _write(processed: ProcessedImage) -> StoredImage:
             storage.delete(key)
         raise
     return stored
+
+
+def add_print_source(work: Work) -> int | None:
+    """Give a work stored before print sources existed its print source; return the factor.
+
+    Returns None when the work needs none (small, or has one). The master is our own file, so
+    it is opened directly; the new file is tied to the transaction like an upload's files.
+    """
+    if work.print_factor > 1 or max(work.width, work.height) <= PRINT_SOURCE_SIDE:
+        return None
+    data = get_storage().read(work.master_key)
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        made = encode_print_source(image, image.format)
+    if made is None:
+        return None
+    factor, encoded = made
+    work.print_factor = factor
+    stage(filekeys.print_source_key(work.file_token, work.master_ext), encoded)
+    db.session.flush()
+    return factor
 
 
 def _pending_serializer() -> URLSafeTimedSerializer:
