@@ -41,7 +41,7 @@ class StickerSource:
     has_alpha: bool
     credit: str | None  # None: the artist stays anonymous, no credit line
     title: str
-    # The intake's reduced copy of a big PNG master (None: read the master) and its factor.
+    # The intake's reduced copy of a big master (None: read the master) and its factor.
     print_key: str | None = None
     print_factor: int = 1
 

@@ -1,7 +1,7 @@
 """Print rasters: each artwork pre-rendered once at exactly the pixels its sticker needs.
 
 The PDF never embeds a master: a 6000 px photo on a 40 mm sticker needs ~470 px at 300 DPI, so
-we decode the master (for a big PNG, the intake's reduced print source) once per (work, size),
+we decode the master (for a big one, the intake's reduced print source) once per (work, size),
 shrink it (JPEG DCT scaling via ``draft``, strip-wise PNG reduction, then a Lanczos pass),
 rotate it when the planner turned the sticker, convert it to sRGB (or to the press's CMYK
 profile) and store it under ``print-cache/``. Later exports of the same work at the same size
@@ -128,7 +128,7 @@ def ensure_print_image(
 def source_key(sticker: Any, image_px: tuple[int, int], *, rotated: bool) -> str:
     """Return the file to decode for ``image_px``: the print source when it has enough pixels.
 
-    The intake stores big PNG masters a second time, box-reduced by ``print_factor``; a sticker
+    The intake stores big masters a second time, box-reduced by ``print_factor``; a sticker
     that needs no more pixels than that copy holds is made from it, anything larger from the
     master, so print sharpness never depends on which file was read.
     """

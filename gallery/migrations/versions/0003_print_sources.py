@@ -1,4 +1,4 @@
-"""print sources: a reduced copy of big PNG masters for exports
+"""print sources: a reduced copy of big masters for exports
 
 Revision ID: 5c1e9a7d2b40
 Revises: 934a6e149b68
