@@ -166,9 +166,13 @@ def bayesian_expression(votes, total, prior) -> ColumnElement[float]:
 
 def filters_for(user_id, query: GalleryQuery) -> list[ColumnElement[bool]]:
     """Return the WHERE conditions for ``query`` (``user_id``: an id or a bind parameter)."""
-    conditions: list[ColumnElement[bool]] = [
-        Work.status == query.status if query.status else Work.status != WorkStatus.WITHDRAWN
-    ]
+    status = Work.status == query.status if query.status else Work.status != WorkStatus.WITHDRAWN
+    return [status, *_other_filters(user_id, query)]
+
+
+def _other_filters(user_id, query: GalleryQuery) -> list[ColumnElement[bool]]:
+    """Return the WHERE conditions of ``query`` other than the status one."""
+    conditions: list[ColumnElement[bool]] = []
     if query.unvoted:
         mine = exists().where(Vote.work_id == Work.id, Vote.user_id == user_id)
         conditions.append(~mine)
@@ -256,6 +260,28 @@ def _card_columns(user_id) -> list:
     ]
 
 
+def _count(user_id, query: GalleryQuery) -> ColumnElement[int]:
+    """Return how many works match ``query``, as a scalar subquery.
+
+    The default view counts every work but the withdrawn ones. "Status is not withdrawn" can
+    only be checked row by row, so it is counted as all works minus the withdrawn ones: the
+    database counts a whole table from its b-tree and finds the few withdrawn works through the
+    status index, instead of reading every row on every page view.
+    """
+    others = _other_filters(user_id, query)
+    if query.status:
+        matching = select(func.count()).select_from(Work).where(Work.status == query.status)
+        return matching.where(*others).scalar_subquery()
+    everything = select(func.count()).select_from(Work).where(*others).scalar_subquery()
+    withdrawn = (
+        select(func.count())
+        .select_from(Work)
+        .where(Work.status == WorkStatus.WITHDRAWN, *others)
+        .scalar_subquery()
+    )
+    return everything - withdrawn
+
+
 @functools.cache
 def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
     """Build the grid's count and page queries once per filter shape, with bind parameters.
@@ -265,7 +291,7 @@ def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
     """
     me = bindparam("me", type_=Integer)
     conditions = filters_for(me, shape)
-    count = select(func.count(), keys_behind(me)).select_from(Work).where(*conditions)
+    count = select(_count(me, shape), keys_behind(me))
     statement, keys = ordered(
         select(Work.id.label("id")).where(*conditions),
         me,

@@ -57,6 +57,28 @@ def test_filters_status_unvoted_transparent_and_duplicates(app, client, login_us
     assert "near-duplicate?" in html
 
 
+def test_the_count_leaves_out_withdrawn_works_and_follows_filters(app, client, login_user_as):
+    """The page's "N works" counts what the filters let through, never withdrawn by default."""
+    me = login_user_as(client, app, "curator")
+    with app.app_context():
+        add_entry(3)
+        add_entry(2, status=WorkStatus.WITHDRAWN)
+        clear = add_entry(2, has_alpha=True)
+        add_entry(has_alpha=True, status=WorkStatus.WITHDRAWN)
+        add_vote(me.id, clear[0].id, 3)
+
+    def counted(query: str = "") -> str:
+        """Return the page's "N works" line."""
+        html = client.get(f"/curate{query}").get_data(as_text=True)
+        return re.search(r"(\d+) works? ·", html).group(1)
+
+    assert counted() == "5"
+    assert counted("?status=withdrawn") == "3"
+    assert counted("?transparent=1") == "2"
+    assert counted("?transparent=1&unvoted=1") == "1"
+    assert counted("?status=withdrawn&transparent=1") == "1"
+
+
 def test_newest_sort_and_pagination(app, client, login_user_as):
     """Pages hold PAGE_SIZE works, newest first; page two continues where one stopped."""
     login_user_as(client, app, "curator")
