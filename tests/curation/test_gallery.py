@@ -126,6 +126,26 @@ def test_thumbnails_use_srcset_lazy_loading_and_sizes(app, client, login_user_as
     assert 'loading="lazy"' in img and 'width="320"' in img and 'height="240"' in img
 
 
+def test_titles_and_credits_with_markup_show_as_text(app, client, login_user_as):
+    """Whatever an artist types stays text on the grid: escaped in the alt, link and credit."""
+    login_user_as(client, app, "curator")
+    with app.app_context():
+        work = add_entry(credit='<b>Ann & "Bo"</b>')[0]
+        work.title = "<script>x()</script> & 'y'"
+        hidden = add_entry(credit="")[0]
+        db.session.commit()
+        work_id, hidden_id = work.id, hidden.id
+    post(client, "/curate", "/curate/blind", {})
+    html = client.get("/curate?sort=newest").get_data(as_text=True)
+    title = "&lt;script&gt;x()&lt;/script&gt; &amp; &#39;y&#39;"
+    assert "<script>x()" not in html and "<b>Ann" not in html
+    assert f'alt="{title}"' in html
+    assert f'<a href="/curate/works/{work_id}?sort=newest">{title}</a>' in html
+    assert '<span class="credit">&lt;b&gt;Ann &amp; &#34;Bo&#34;&lt;/b&gt;</span>' in html
+    assert f'href="/curate/works/{hidden_id}?sort=newest">' in html
+    assert '<span class="credit">anonymous</span>' in html
+
+
 def test_images_are_served_to_curators_only(app, client, login_user_as):
     """Curators get the WebP with strict headers; unknown widths 404; others are refused."""
     with app.app_context():
