@@ -16,7 +16,6 @@ from gallery.curation.forms import (
     STATUS_LABELS,
     BlindForm,
     BulkForm,
-    ButtonForm,
     filter_options,
 )
 from gallery.curation.history import latest_release
@@ -100,8 +99,6 @@ def gallery():
         query=query,
         filter_options=filter_options(str(get_locale())),
         bulk=BulkForm() if can_moderate(user) else None,
-        # Every POST button of the page carries this one form's CSRF token.
-        button=ButtonForm(),
         turn_blind_on=not user.blind_mode,
         release=latest_release() if can_admin(user) else None,
     )
