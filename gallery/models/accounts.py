@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import secrets
 from datetime import datetime
 
@@ -22,8 +23,13 @@ class Role(enum.StrEnum):
     PRINTER = "printer"
 
 
+@functools.cache
 def parse_roles(value: str) -> frozenset[Role]:
-    """Turn a stored comma-separated roles string into a set, ignoring unknown names."""
+    """Turn a stored comma-separated roles string into a set, ignoring unknown names.
+
+    Cached: every permission check of every staff request parses the same few strings, and
+    the frozen result cannot be changed by a caller.
+    """
     known = {r.value for r in Role}
     return frozenset(Role(part) for part in value.split(",") if part in known)
 
