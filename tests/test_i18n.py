@@ -196,6 +196,21 @@ def test_russian_plurals_have_three_forms(app, count, expected):
         assert ngettext("%(num)s sheet", "%(num)s sheets", count) == expected
 
 
+def test_template_strings_follow_the_language_in_force_at_each_moment(app):
+    """A forced language switches template strings mid-request; the request's comes back."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = '{{ _("Log out") }}, {{ ngettext("%(num)d vote", "%(num)d votes", 5) }}'
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        assert render_template_string(page) == "Выйти, 5 оценок"
+        with force_locale("en"):
+            assert render_template_string(page) == "Log out, 5 votes"
+        assert render_template_string(page) == "Выйти, 5 оценок"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert render_template_string(page) == "Log out, 5 votes"
+
+
 def test_dates_are_localised(app):
     """Dates use Russian month names on Russian pages."""
     from flask_babel import format_date
