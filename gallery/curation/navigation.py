@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, func, or_, select
 
-from gallery.curation.queries import (
-    JUDGING,
-    GalleryQuery,
-    filters_for,
-    order_terms,
-    ordered,
-    vote_totals,
-)
+from gallery.curation.queries import JUDGING, GalleryQuery, filters_for
 from gallery.curation.shuffle import shuffle_key
+from gallery.curation.sorting import order_terms, ordered, vote_totals
 from gallery.extensions import db
 from gallery.models import Vote, Work
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, case, func, literal, select
 
 from gallery.curation import ranking
-from gallery.curation.queries import PAGE_SIZE, bayesian_expression, global_prior
+from gallery.curation.queries import PAGE_SIZE
+from gallery.curation.sorting import bayesian_expression, global_prior
 from gallery.extensions import db
 from gallery.models import Vote, Work, WorkStatus
 
