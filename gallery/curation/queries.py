@@ -21,7 +21,7 @@ from sqlalchemy import (
     select,
 )
 
-from gallery.curation.shuffle import keys_behind
+from gallery.curation.shuffle import keys_behind, shuffle_parameters
 from gallery.curation.sorting import Sort, global_prior, order_terms, ordered
 from gallery.extensions import db
 from gallery.models import (
@@ -211,7 +211,8 @@ def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
     """Build the grid's count and page queries once per filter shape, with bind parameters.
 
     The page is the busiest view; building these statements costs more than running them.
-    Parameters: ``me`` (the curator), ``prior`` (score sort), ``offset``.
+    Parameters: ``me`` (the curator), ``prior`` and ``shuffle_parameters`` (score sort),
+    ``offset``.
     """
     me = bindparam("me", type_=Integer)
     conditions = filters_for(me, shape)
@@ -221,7 +222,7 @@ def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
         me,
         shape.sort,
         prior=bindparam("prior", type_=Float),
-        stored=True,
+        prebuilt=True,
     )
     # The inner query orders and cuts on the works table alone; the outer one joins and
     # aggregates only the page's rows, keeping the inner order through the sort-key columns.
@@ -255,6 +256,7 @@ def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
     params = {"me": user.id, "offset": (number - 1) * PAGE_SIZE}
     if query.sort == Sort.SCORE:
         params["prior"] = global_prior()
+        params.update(shuffle_parameters(user.id))
     # Rows unpack as plain tuples, and widths parse once per distinct value: reading the
     # columns by name and splitting every card's widths cost more than the page's SQL.
     cards = [

@@ -13,7 +13,16 @@ import hmac
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import BigInteger, ColumnElement, cast, exists, func, literal, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gallery.extensions import db
@@ -23,6 +32,8 @@ from gallery.models.curation import ShuffleKey
 # A prime just under 2**31: products of two residues stay below 2**62, inside SQLite's and
 # PostgreSQL's 64-bit integers.
 _MODULUS = 2_147_483_647
+# Bind parameter names of the curator's four numbers (see ``shuffle_key_parameters``).
+_PARAMETERS = ("shuffle_a", "shuffle_b", "shuffle_c", "shuffle_d")
 
 
 def shuffle_key(user_id: int) -> ColumnElement[int]:
@@ -32,11 +43,35 @@ def shuffle_key(user_id: int) -> ColumnElement[int]:
     the curator: the same curator always gets the same order, another curator another one, and
     nobody can steer it.
     """
+    return _key(*_coefficients(user_id))
+
+
+def shuffle_key_parameters() -> ColumnElement[int]:
+    """Return ``shuffle_key`` with the curator's numbers as bind parameters.
+
+    For statements built once and run for any curator; run them with
+    ``shuffle_parameters(user_id)``.
+    """
+    return _key(*(bindparam(name, type_=BigInteger) for name in _PARAMETERS))
+
+
+def shuffle_parameters(user_id: int) -> dict[str, int]:
+    """Return the bind parameters of ``shuffle_key_parameters`` for the curator."""
+    return dict(zip(_PARAMETERS, _coefficients(user_id), strict=True))
+
+
+def _coefficients(user_id: int) -> tuple[int, int, int, int]:
+    """Return the curator's four numbers of the key, derived from the app secret."""
     secret = current_app.config["SECRET_KEY"]
     digest = hmac.new(str(secret).encode(), f"shuffle:{user_id}".encode(), hashlib.sha256).digest()
     a, b, c, d = (int.from_bytes(digest[i : i + 4], "big") % _MODULUS for i in range(0, 16, 4))
-    first = (cast(Work.id, BigInteger) * (b or 1) + a) % _MODULUS
-    return ((first * first) % _MODULUS * (d or 1) + c) % _MODULUS
+    return a, b or 1, c, d or 1
+
+
+def _key(a, b, c, d) -> ColumnElement[int]:
+    """Return the key of ``Work`` rows for the numbers ``a`` to ``d`` (values or parameters)."""
+    first = (cast(Work.id, BigInteger) * b + a) % _MODULUS
+    return ((first * first) % _MODULUS * d + c) % _MODULUS
 
 
 def _insert_ignoring():

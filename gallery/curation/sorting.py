@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from gallery.curation import ranking
-from gallery.curation.shuffle import shuffle_key
+from gallery.curation.shuffle import shuffle_key, shuffle_key_parameters
 from gallery.extensions import db
 from gallery.models import PairwiseStrength, Vote, Work
 from gallery.models.curation import ShuffleKey
@@ -53,15 +54,18 @@ def bayesian_expression(votes, total, prior) -> ColumnElement[float]:
 
 
 def ordered(
-    statement: Select, user_id, sort: Sort, *, prior=None, stored: bool = False
+    statement: Select, user_id, sort: Sort, *, prior=None, prebuilt: bool = False
 ) -> tuple[Select, list[tuple]]:
     """Join what ``sort`` needs; return the statement and its sort keys as (key, descending).
 
-    ``stored``: read the shuffle from the curator's stored keys (``shuffle.store_shuffle_keys``)
-    instead of computing it for every work. ``prior``: the score sort's Bayesian prior (looked
-    up when not given).
+    ``prebuilt``: the statement is built once for every curator, ``user_id`` being a bind
+    parameter. The shuffle is then read from the curator's stored keys
+    (``shuffle.store_shuffle_keys``) instead of being computed for every work, and the score
+    sort's shuffled part takes the curator's numbers as bind parameters
+    (``shuffle.shuffle_parameters``). ``prior``: the score sort's Bayesian prior (looked up
+    when not given).
     """
-    if sort == Sort.SHUFFLE and stored:
+    if sort == Sort.SHUFFLE and prebuilt:
         mine = and_(ShuffleKey.work_id == Work.id, ShuffleKey.user_id == user_id)
         statement = statement.join(ShuffleKey, mine)
         return statement, [(ShuffleKey.key, False), (ShuffleKey.work_id, False)]
@@ -81,7 +85,33 @@ def ordered(
         return statement, [(votes, True), (Work.id, False)]
     prior = global_prior() if prior is None else prior
     score = bayesian_expression(totals.c.votes, totals.c.total, prior)
-    return statement, [(score, True), (votes, True), (Work.id, False)]
+    shuffled = shuffle_key_parameters() if prebuilt else shuffle_key(user_id)
+    return _fair_score_order(statement, user_id, score, votes, shuffled)
+
+
+def _fair_score_order(
+    statement: Select, user_id, score, votes, shuffled
+) -> tuple[Select, list[tuple]]:
+    """Return the score sort as the curator may see it: by score only where they have voted.
+
+    A curator sees others' scores of a work only once they have voted on it themselves, and
+    an order by those scores would show them all the same. So the works the curator has voted
+    on come first, best score first; the others follow in the curator's own shuffle
+    (``shuffled``, the curator's key), which nobody's votes move. The key is computed rather
+    than read from the stored keys: one more lookup per work cost more than the arithmetic.
+    """
+    my_vote = aliased(Vote, name="my_vote")
+    mine = and_(my_vote.work_id == Work.id, my_vote.user_id == user_id)
+    statement = statement.outerjoin(my_vote, mine)
+    voted, unvoted = my_vote.id.is_not(None), my_vote.id.is_(None)
+    # Each group's keys are NULL in the other group, so neither group's order reaches the other.
+    return statement, [
+        (unvoted, False),
+        (case((voted, score)), True),
+        (case((voted, votes)), True),
+        (case((unvoted, shuffled)), False),
+        (Work.id, False),
+    ]
 
 
 def order_terms(keys: list[tuple]) -> list:

@@ -110,7 +110,8 @@ def test_score_sort_puts_twenty_fours_above_a_single_five(ctx):
         add_vote(curator.id, steady.id, 4)
         add_vote(curator.id, weak.id, 2)
     page = gallery_page(user=curators[0], query=GalleryQuery(sort=Sort.SCORE), blind=True)
-    # An unvoted work sits at the prior (3.05), between the lucky 5 and the twenty 2s.
-    assert [card.id for card in page.cards] == [steady.id, lucky.id, unvoted.id, weak.id]
+    # The work nobody voted on would sit at the prior (3.05), between the lucky 5 and the
+    # twenty 2s; as curators[0] has not voted on it, it comes after the works they voted on.
+    assert [card.id for card in page.cards] == [steady.id, lucky.id, weak.id, unvoted.id]
     votes = gallery_page(user=curators[0], query=GalleryQuery(sort=Sort.VOTES), blind=True)
     assert [card.id for card in votes.cards] == [steady.id, weak.id, lucky.id, unvoted.id]
