@@ -9,14 +9,16 @@ these fields without escaping them again (see ``curation/gallery.html``).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import escape
 
+from gallery.curation.forms import STATUS_LABELS
 from gallery.curation.queries import Card
+from gallery.models import WorkStatus
 
 
 class CardView(NamedTuple):
@@ -50,28 +52,55 @@ def _image_patterns(widths: tuple[int, ...]) -> tuple[str, str]:
     return f"{{0}}{widths[0]}.webp", srcset
 
 
+class _Texts(NamedTuple):
+    """The grid's fixed texts in one language, translated and escaped."""
+
+    untitled: str
+    anonymous: str
+    # Filled per card with numbers and the escaped vote count; a plain string, as markup's
+    # own ``%`` would escape that count a second time.
+    voted: str
+    badges: dict[WorkStatus, tuple[str, str]]
+
+
+@cache
+def _texts(language: str) -> _Texts:
+    """Return the grid's fixed texts in ``language``.
+
+    ``language`` must be the current request's: it is the cache key, while the translations
+    follow the request's locale (as ``forms.filter_options`` does). Translating them for every
+    page cost more than presenting a dozen cards.
+    """
+    return _Texts(
+        untitled=str(escape(_("Untitled"))),
+        anonymous=str(escape(_("anonymous"))),
+        voted=str(escape(_("you: %(score)s · mean %(mean).2f · %(count)s"))),
+        badges={s: (str(escape(s.value)), str(escape(STATUS_LABELS[s]))) for s in WorkStatus},
+    )
+
+
+@lru_cache(maxsize=1024)
+def _vote_count(language: str, votes: int) -> str:
+    """Return "N votes" in ``language``, escaped (the same rule on ``language`` as ``_texts``)."""
+    return str(escape(ngettext("%(num)d vote", "%(num)d votes", votes)))
+
+
 def present_cards(
-    cards: list[Card], *, image_base: str, work_base: str, suffix: str, status_labels: dict
+    cards: list[Card], *, language: str, image_base: str, work_base: str, suffix: str
 ) -> list[CardView]:
-    """Return the HTML-ready view of ``cards``; each page-wide text is translated once."""
-    untitled, anonymous = escape(_("Untitled")), escape(_("anonymous"))
+    """Return the HTML-ready view of ``cards`` for a page in ``language`` (the request's)."""
+    untitled, anonymous, voted, badges = _texts(language)
     # Plain strings: formatting markup objects into each card's addresses costs four times more.
     image_base, work_base = str(escape(image_base)), str(escape(work_base))
     suffix = str(escape(suffix))
-    # Looked up on first use: a page holds a few of the statuses and vote counts.
-    badge = cache(lambda status: (escape(status.value), escape(status_labels[status])))
-    count_text = cache(lambda votes: escape(ngettext("%(num)d vote", "%(num)d votes", votes)))
-    # Translated and escaped once, filled per card with numbers and the escaped vote count
-    # (a plain string: markup's own ``%`` would escape that count a second time).
-    voted = str(escape(_("you: %(score)s · mean %(mean).2f · %(count)s")))
 
     views = []
     for card in cards:
         src, srcset = _image_patterns(card.widths)
         image = f"{image_base}{card.id}/"
         first = card.widths[0]
-        status, status_label = badge(card.status)
-        votes_text = count_text(card.votes)
+        status, status_label = badges[card.status]
+        votes_text = _vote_count(language, card.votes)
         if card.my_score is not None:
             votes_text = voted % {"score": card.my_score, "mean": card.mean, "count": votes_text}
         # None stays None (blind mode); an empty credit is an artist who chose anonymity.

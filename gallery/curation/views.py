@@ -84,20 +84,21 @@ def gallery():
         store_shuffle_keys(user.id)
         db.session.commit()
         page = gallery_page(user=user, query=query, blind=user.blind_mode)
+    language = str(get_locale())
     cards = present_cards(
         page.cards,
+        language=language,
         # One url_for per page, not four per card: the grid stays cheap at 120 cards.
         image_base=url_for("curation.image", work_id=0, width=0).removesuffix("0/0.webp"),
         work_base=url_for("curation.work", work_id=0).removesuffix("0"),
         suffix=_query_string(query.args(page=1)),
-        status_labels=STATUS_LABELS,
     )
     return render_template(
         "curation/gallery.html",
         page=page,
         cards=cards,
         query=query,
-        filter_options=filter_options(str(get_locale())),
+        filter_options=filter_options(language),
         bulk=BulkForm() if can_moderate(user) else None,
         turn_blind_on=not user.blind_mode,
         release=latest_release() if can_admin(user) else None,
