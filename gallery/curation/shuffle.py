@@ -106,9 +106,15 @@ def store_shuffle_keys(user_id: int) -> int:
 
 
 def shuffle_new_works(works: Iterable[Work]) -> None:
-    """Give new works their keys for every staff account, in the transaction creating them."""
+    """Give new works their keys for every staff account, in the transaction creating them.
+
+    Only accounts that hold keys already get them. An account without any (new, or never on
+    the grid) gets all of its keys at once on its first view; a key for the newest work alone
+    would make ``keys_behind`` believe its keys complete and hide every older work.
+    """
     ids = [work.id for work in works]
     if not ids:
         return
-    for user_id in db.session.scalars(select(User.id)):
+    has_keys = exists().where(ShuffleKey.user_id == User.id)
+    for user_id in db.session.scalars(select(User.id).where(has_keys)):
         _fill(user_id, Work.id.in_(ids))

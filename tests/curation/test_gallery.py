@@ -259,17 +259,43 @@ def test_stored_shuffle_keys_match_the_computed_order_and_follow_new_works(app, 
         assert stored == 11
 
 
+def test_a_new_curator_sees_every_work_even_if_works_arrived_before_their_first_visit(
+    app, client, login_user_as
+):
+    """Keys for a new work alone must not make a new curator's shuffle look complete."""
+    from gallery.curation.shuffle import shuffle_new_works
+
+    with app.app_context():
+        older = [add_entry()[0].id for _ in range(5)]
+    login_user_as(client, app, "curator")
+    with app.app_context():
+        newer = add_entry()
+        shuffle_new_works(newer)
+        db.session.commit()
+        newest = newer[0].id
+    assert sorted(_grid(client)) == sorted([*older, newest])
+
+
 def test_works_from_the_intake_get_shuffle_keys_for_existing_staff(app, client, make_image):
-    """The creation hook stores keys for every account in the creating transaction."""
+    """Intake stores new works' keys for every account holding keys, in the same transaction.
+
+    An account without any keys gets all of them on its first view instead.
+    """
     from sqlalchemy import func, select
 
+    from gallery.curation.shuffle import store_shuffle_keys
     from gallery.models.curation import ShuffleKey
     from tests.submissions.conftest import Artist
 
     with app.app_context():
+        add_entry()
         curators = [add_user().id for _ in range(2)]
+        for user_id in curators:
+            store_shuffle_keys(user_id)
+        newcomer = add_user().id
+        db.session.commit()
     assert Artist(client).submit([(make_image("PNG", (400, 300)), "a.png")]).status_code == 303
     with app.app_context():
-        for user_id in curators:
+        for user_id, keys in [*((c, 2) for c in curators), (newcomer, 0)]:
             count = select(func.count()).where(ShuffleKey.user_id == user_id)
-            assert db.session.scalar(count) == 1
+            assert db.session.scalar(count) == keys
