@@ -72,7 +72,9 @@ class BulkForm(FlaskForm):
     """One decision on the works ticked in the grid."""
 
     status = SelectField(_l("Decision for the ticked works"), choices=DECISION_CHOICES)
-    works = SelectMultipleField(coerce=int, validate_choice=False)
+    # Shown as the cards' own checkboxes, never with a label. The empty label also spares
+    # WTForms from loading its message catalog from disk to name the field on every grid view.
+    works = SelectMultipleField(label="", coerce=int, validate_choice=False)
 
 
 class MergeForm(FlaskForm):
