@@ -114,10 +114,15 @@ def ranking_page(*, user_id: int, by: RankBy, page: int) -> tuple[list[Scores], 
         .where(Work.status != WorkStatus.WITHDRAWN)
     )
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    terms = [order.desc(), aggregate.c.votes.desc(), Work.id]
+    if by is not RankBy.VOTES:
+        # Vote counts are public, scores are not: ranked by score, the works the curator has
+        # not voted on would show their order all the same. They follow, oldest first.
+        hidden = aggregate.c.mine.is_(None)
+        terms = [hidden, case((~hidden, order)).desc(), case((~hidden, aggregate.c.votes)).desc()]
+        terms.append(Work.id)
     rows = db.session.execute(
-        statement.order_by(order.desc(), aggregate.c.votes.desc(), Work.id)
-        .limit(PAGE_SIZE)
-        .offset((max(page, 1) - 1) * PAGE_SIZE)
+        statement.order_by(*terms).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
     )
     scores = [
         Scores(

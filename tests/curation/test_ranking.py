@@ -115,3 +115,29 @@ def test_score_sort_puts_twenty_fours_above_a_single_five(ctx):
     assert [card.id for card in page.cards] == [steady.id, lucky.id, weak.id, unvoted.id]
     votes = gallery_page(user=curators[0], query=GalleryQuery(sort=Sort.VOTES), blind=True)
     assert [card.id for card in votes.cards] == [steady.id, weak.id, lucky.id, unvoted.id]
+
+
+@pytest.mark.parametrize("by", [RankBy.BAYESIAN, RankBy.MEAN, RankBy.NORMALISED])
+def test_ranked_by_score_works_i_have_not_voted_on_follow_mine_oldest_first(ctx, by):
+    """Their scores are hidden from me, and so is their place: it would tell the same story."""
+    me, other = add_user(), add_user()
+    older_star, mine_low, mine_high, newer_star = (add_entry()[0] for _ in range(4))
+    for work, score in ((older_star, 5), (mine_low, 2), (mine_high, 4), (newer_star, 5)):
+        add_vote(other.id, work.id, score)
+    add_vote(me.id, mine_low.id, 2)
+    add_vote(me.id, mine_high.id, 4)
+    rows, total = ranking_page(user_id=me.id, by=by, page=1)
+    assert total == 4
+    assert [r.work_id for r in rows] == [mine_high.id, mine_low.id, older_star.id, newer_star.id]
+    assert [r.visible for r in rows] == [True, True, False, False]
+
+
+def test_ranked_by_votes_every_work_keeps_its_place(ctx):
+    """Vote counts are shown on every card, so ordering by them hides nothing."""
+    me, a, b, c = add_user(), add_user(), add_user(), add_user()
+    once, thrice = add_entry()[0], add_entry()[0]
+    add_vote(me.id, once.id, 3)
+    for curator in (a, b, c):
+        add_vote(curator.id, thrice.id, 3)
+    rows, _total = ranking_page(user_id=me.id, by=RankBy.VOTES, page=1)
+    assert [r.work_id for r in rows] == [thrice.id, once.id]
