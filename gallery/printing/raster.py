@@ -223,7 +223,7 @@ def _to_srgb(image: Image.Image, icc: bytes | None, *, keep_alpha: bool) -> Imag
     if image.mode == "RGBA" and not keep_alpha:
         return _flatten(image)
     wanted = "RGBA" if keep_alpha else "RGB"
-    # convert() to the same mode still copies every pixel; two exports at once feel that.
+    # convert() to the mode an image already has still copies every pixel: skip it.
     return image if image.mode == wanted else image.convert(wanted)
 
 
