@@ -39,15 +39,21 @@ def list_works() -> None:
 @click.argument("work_id", type=int)
 @click.argument("status", type=click.Choice([s.value for s in DECISIONS]))
 def set_status(work_id: int, status: str) -> None:
-    """Decide on a work from the terminal, with the same rules as the curation pages."""
+    """Decide on a work from the terminal, with the same rules as the curation pages.
+
+    Publishing and selecting for print are separate decisions: ``published`` then
+    ``selected`` leaves the work on the site and in ``export --selected``; ``unpublished``
+    and ``unselected`` take either back, ``shortlisted`` and ``declined`` take both back.
+    """
     from gallery.curation.operations import DecisionRefused, decide
-    from gallery.models import Work, WorkStatus
+    from gallery.models import DecisionAction, Work
 
     work = db.session.get(Work, work_id)
     if work is None:
         raise click.ClickException(f"no work with id {work_id}")
+    before = work.state
     try:
-        decision = decide(work=work, status=WorkStatus(status), by=None)
+        decision = decide(work=work, action=DecisionAction(status), by=None)
     except DecisionRefused as refused:
         # The terminal has no request to pick a language from: use the site's default.
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -57,7 +63,7 @@ def set_status(work_id: int, status: str) -> None:
     if decision is None:
         click.echo(f"{work_id}\t{status}\tunchanged")
     else:
-        click.echo(f"{work_id}\t{decision.from_status.value} -> {status}")
+        click.echo(f"{work_id}\t{before.value} -> {work.state.value}")
 
 
 @works_cli.command("find-duplicates")

@@ -105,7 +105,8 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
         app.config.update(test_config)
 
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    # Holds the secret key and, by default, the database: the owner's alone.
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(instance)
     if not app.config.get("DATABASE_URL"):

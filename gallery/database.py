@@ -11,6 +11,9 @@ transaction starts.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -24,7 +27,21 @@ def register_sqlite_pragmas(app: Flask) -> None:
         return
     with app.app_context():
         engine = db.engine
+    create_private_file(engine.url.database)
     _configure(engine)
+
+
+def create_private_file(database: str | None) -> None:
+    """Create a missing SQLite file readable by its owner only (its WAL files inherit that).
+
+    It holds artists' private contacts and credits: no other account on the host reads it.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return  # a missing folder stays an error the health check reports
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def _configure(engine: Engine) -> None:
@@ -44,4 +61,7 @@ def _configure(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free pages: "delete" means
+        # gone from the file too, not only from query results.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from gallery.extensions import db
+from gallery.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,16 @@ def register_error_handlers(app: Flask) -> None:
         """A form without a valid token: usually an expired page."""
         message = _("This form has expired. Please reload the page and send it again.")
         return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(Refused)
+    def refused(error: Refused):
+        """The rules said no: show why, in the reader's language, with the refusal's status."""
+        db.session.rollback()
+        messages = error.messages()
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify({"error": " ".join(messages), "reasons": messages}), error.status
+        page = render_template("errors/error.html", code=error.status, messages=messages)
+        return page, error.status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,8 +1,11 @@
-"""Where a work's files live in storage: one naming scheme for intake, rows and the sweeper.
+"""Where every stored file lives: one naming scheme for writers, rows, deletion and the sweeper.
 
 Every file of a work starts with its random token: the master ``files/<token>.<ext>``, WebP
 previews ``files/<token>-w<width>.webp`` and, for big masters, the print source
-``files/<token>-print.<ext>``.
+``files/<token>-print.<ext>``. Print rasters made from a work live under
+``print-cache/<work id>-<token>-…``. Export PDFs are ``exports/<token>.pdf`` and sticker-pack
+previews ``packs/<token>-preview.webp``. ``health/`` holds the health check's short-lived
+probes. Nothing else is ever written: the sweeper treats any other key as an orphan.
 """
 
 from __future__ import annotations
@@ -10,8 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+#: Every top-level folder the app writes to.
+PREFIXES = ("files/", "print-cache/", "exports/", "packs/", "health/")
+
 #: Matches any work file and captures its token (the sweeper finds orphans with it).
 FILE_KEY = re.compile(r"^files/([A-Za-z0-9]+)(?:-w\d+|-print)?\.\w+$")
+#: Matches a print raster and captures the work id and token it was made from.
+PRINT_CACHE_KEY = re.compile(r"^print-cache/(\d+)-([A-Za-z0-9]+)-")
 
 
 def master_key(token: str, ext: str) -> str:
@@ -30,8 +38,23 @@ def print_source_key(token: str, ext: str) -> str:
 
 
 def file_keys(token: str, ext: str, widths: Iterable[int], print_factor: int) -> list[str]:
-    """Return every storage key of one work's files."""
+    """Return every storage key of one work's intake files."""
     keys = [master_key(token, ext), *(derivative_key(token, w) for w in widths)]
     if print_factor > 1:
         keys.append(print_source_key(token, ext))
     return keys
+
+
+def print_cache_prefix(work_id: int, token: str) -> str:
+    """Return the prefix shared by every print raster made from one work."""
+    return f"print-cache/{work_id}-{token}-"
+
+
+def export_pdf_key(token: str) -> str:
+    """Return the storage key of an export's PDF."""
+    return f"exports/{token}.pdf"
+
+
+def pack_preview_key(token: str) -> str:
+    """Return the storage key of a sticker pack's first-sheet preview."""
+    return f"packs/{token}-preview.webp"

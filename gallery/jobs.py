@@ -224,9 +224,17 @@ def run_job(kind: str, export_id: int) -> None:
         db.session.rollback()
         _fail(export_id, exc)
         return
-    export.state = ExportState.DONE
-    export.progress = export.total
-    export.finished_at = utcnow()
+    # Only a job still running may finish: a work of this export may have been deleted
+    # while it rendered, and then the export was removed and its PDF must not be kept.
+    finished = db.session.execute(
+        update(Export)
+        .where(Export.id == export_id, Export.state == ExportState.RUNNING)
+        .values(state=ExportState.DONE, progress=Export.total, finished_at=utcnow())
+    ).rowcount
+    if not finished:
+        db.session.rollback()  # also deletes the PDF the job stored
+        log.info("job %s %s dropped: the export was removed while it ran", kind, export_id)
+        return
     db.session.commit()
     log.info("job %s %s done", kind, export_id)
 
@@ -240,7 +248,7 @@ def _fail(export_id: int, exc: Exception) -> None:
     else:
         log.exception("job for export %s crashed", export_id)
         message = "error"
-    if export is not None:
+    if export is not None and export.state is ExportState.RUNNING:
         export.state = ExportState.FAILED
         export.error = message[:2000]
         export.finished_at = utcnow()

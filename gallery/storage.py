@@ -104,7 +104,11 @@ class LocalStorage:
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         """Yield stored keys under ``prefix``, skipping temporary files of unfinished writes."""
-        for path in sorted(self.root.rglob("*")):
+        # Walk only the folder the prefix names: deleting a work lists its print rasters.
+        folder = self.root / check_key(prefix.rsplit("/", 1)[0]) if "/" in prefix else self.root
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.rglob("*")):
             if not path.is_file() or path.name.startswith("."):
                 continue
             key = path.relative_to(self.root).as_posix()

@@ -18,6 +18,9 @@ def credit_label(entry: Entry) -> str:
 def work_rows() -> Iterator[tuple]:
     """Yield (id, status, title, credit, votes, mean score, strength) per work, oldest first.
 
+    The status shows both decisions of an accepted work: ``published``, ``selected`` or
+    ``published+selected``.
+
     The mean has two decimals and is blank for a work nobody has voted on; the strength is the
     pairwise θ as last stored by the ranking, two decimals, blank without comparisons.
     """
@@ -35,7 +38,7 @@ def work_rows() -> Iterator[tuple]:
     )
     for work, entry, count, total, strength in db.session.execute(query):
         mean = f"{total / count:.2f}" if count else ""
-        row = (work.id, work.status.value, work.title, credit_label(entry))
+        row = (work.id, work.state.value, work.title, credit_label(entry))
         yield (*row, count or 0, mean, _strength(strength))
 
 

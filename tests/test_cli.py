@@ -11,7 +11,8 @@ from PIL import Image
 
 from gallery.extensions import db
 from gallery.files import get_storage
-from gallery.models import Entry, Licence, Work
+from gallery.models import Entry, Export, Licence, Pack, Work
+from tests.factories import set_state
 
 
 def add_work(title: str, credit: str, token: str) -> Work:
@@ -119,6 +120,60 @@ def test_storage_sweep_removes_old_orphans_and_rows_without_files(app, runner):
             "files/tokA.png",
         ]
         assert [w.title for w in db.session.scalars(db.select(Work))] == ["kept"]
+
+
+def test_storage_sweep_knows_every_folder_the_app_writes(app, runner):
+    """Orphans go from every folder (and from unknown ones); files rows own stay, however old."""
+    with app.app_context():
+        storage = get_storage()
+        work = add_work("kept", "Ann", "tokA")
+        for key in work.file_keys():
+            storage.write(key, b"x")
+        export = Export(layout_id="l", layout_name="L", options="{}", pdf_key="exports/own.pdf")
+        db.session.add(export)
+        db.session.flush()
+        db.session.add(Pack(export_id=export.id, title="P", preview_key="packs/own-preview.webp"))
+        db.session.commit()
+        owned = {
+            *work.file_keys(),
+            f"print-cache/{work.id}-tokA-100x100-r0.jpg",
+            "exports/own.pdf",
+            "packs/own-preview.webp",
+        }
+        orphans = {
+            f"print-cache/{work.id + 1}-tokZ-100x100-r0.jpg",
+            f"print-cache/{work.id}-tokOther-100x100-r0.jpg",
+            "exports/stranger.pdf",
+            "packs/stranger-preview.webp",
+            "health/probe-left",
+            "elsewhere/unknown.bin",
+        }
+        old = time.time() - 3 * 24 * 3600
+        for key in owned | orphans:
+            storage.write(key, b"x")
+            os.utime(storage.path(key), (old, old))
+    result = runner.invoke(args=["storage", "sweep"])
+    assert result.exit_code == 0, result.output
+    removed = {line.split("\t")[1] for line in result.output.splitlines() if "\t" in line}
+    assert removed == orphans
+    with app.app_context():
+        assert set(get_storage().keys()) == owned
+
+
+def test_works_list_status_shows_both_decisions(app, runner):
+    """An accepted work's status column names its decisions: published, selected or both."""
+    with app.app_context():
+        for n, state in enumerate(("published+selected", "selected", "published", "declined")):
+            set_state(add_work(state, "Ann", f"tok{n}"), state)
+        db.session.commit()
+    result = runner.invoke(args=["works", "list"])
+    rows = [line.split("\t") for line in result.output.splitlines()]
+    assert [(row[1], row[2]) for row in rows] == [
+        ("published+selected", "published+selected"),
+        ("selected", "selected"),
+        ("published", "published"),
+        ("declined", "declined"),
+    ]
 
 
 def _old_work(storage, token: str, image: Image.Image | None, fmt: str = "PNG") -> int:

@@ -67,3 +67,83 @@ def test_migrations_create_every_check_constraint_of_the_models(migrated_app):
             }
             found = {c["name"] for c in inspector.get_check_constraints(table.name)}
             assert expected <= found, f"{table.name}: missing {sorted(expected - found)}"
+
+
+def test_migrated_schema_never_reuses_ids(migrated_app):
+    """Tables made by the migrations keep ids unique forever, like those made from the models."""
+    from tests.lifecycle.test_ids import assert_ids_never_reused
+
+    with migrated_app.app_context(), db.engine.connect() as connection:
+        assert_ids_never_reused(connection)
+
+
+def test_upgrade_splits_old_statuses_into_two_decisions_and_moves_export_items(migrated_app):
+    """Published stays published, selected stays selected (and is not made public); old
+    decisions keep what they decided; export items become rows, and an export naming a
+    vanished work is marked removed."""
+    from sqlalchemy import text
+
+    app = migrated_app
+    with app.app_context():
+        downgrade(revision="5c1e9a7d2b40")
+        with db.engine.begin() as connection:
+            run = connection.execute
+            run(
+                text(
+                    "INSERT INTO entries (id, created_at, updated_at, credit, credit_url, contact,"
+                    " wants_contact, note, consent_publish, consent_print, consent_social, licence,"
+                    " claim_hash) VALUES (1, '2026-01-01', '2026-01-01', 'A', '', '', false, '',"
+                    " true, true, false, 'campaign', 'h1')"
+                )
+            )
+            for work_id, status in ((1, "published"), (2, "selected"), (3, "shortlisted")):
+                run(
+                    text(
+                        "INSERT INTO works (id, entry_id, position, created_at, title, status,"
+                        " file_token, master_ext, derivative_widths, width, height, has_alpha,"
+                        " content_sha256, phash, print_factor) VALUES (:id, 1, 0, '2026-01-01', '',"
+                        " :status, :token, 'png', '320', 400, 300, false, 'x', '0', 1)"
+                    ),
+                    {"id": work_id, "status": status, "token": f"t{work_id}"},
+                )
+            run(
+                text(
+                    "INSERT INTO decisions (id, work_id, source, from_status, to_status,"
+                    " created_at) VALUES (1, 2, 'web', 'published', 'selected', '2026-01-02')"
+                )
+            )
+            for export_id, items in ((1, "[[1, 2], [2, 1]]"), (2, "[[3, 1], [99, 1]]")):
+                run(
+                    text(
+                        "INSERT INTO exports (id, created_at, layout_id, layout_name, options,"
+                        " items, fill, language, state, progress, total, sheets, pdf_key, error,"
+                        " warnings, worker) VALUES (:id, '2026-01-01', 'l', 'L', '{}', :items,"
+                        " false, 'en', 'done', 1, 1, 1, :key, '', '[]', '')"
+                    ),
+                    {"id": export_id, "items": items, "key": f"exports/e{export_id}.pdf"},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            run = connection.execute
+            works = run(text("SELECT id, status, published, selected FROM works ORDER BY id"))
+            assert [tuple(r) for r in works] == [
+                (1, "accepted", True, False),
+                (2, "accepted", False, True),
+                (3, "shortlisted", False, False),
+            ]
+            decision = run(
+                text("SELECT action, from_status, to_status, published, selected FROM decisions")
+            ).one()
+            assert tuple(decision) == ("selected", "accepted", "accepted", False, True)
+            items = run(
+                text(
+                    "SELECT export_id, position, work_id, copies FROM export_items"
+                    " ORDER BY export_id, position"
+                )
+            )
+            assert [tuple(r) for r in items] == [(1, 0, 1, 2), (1, 1, 2, 1), (2, 0, 3, 1)]
+            exports = run(text("SELECT id, state, error, pdf_key FROM exports ORDER BY id"))
+            assert [tuple(r) for r in exports] == [
+                (1, "done", "", "exports/e1.pdf"),
+                (2, "removed", "work-deleted", None),
+            ]

@@ -21,7 +21,7 @@ from gallery.curation.operations import (
 )
 from gallery.curation.views import bp, gallery_query, me, work_url
 from gallery.extensions import db
-from gallery.models import DuplicatePair, Entry, Work, WorkStatus
+from gallery.models import DecisionAction, DuplicatePair, Entry, Work
 from gallery.permissions import can_admin, can_moderate
 
 
@@ -44,7 +44,7 @@ def decide_work(work_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        decide(work=work, status=WorkStatus(form.status.data), by=me())
+        decide(work=work, action=DecisionAction(form.status.data), by=me())
     except DecisionRefused as refused:
         flash(str(refused.reason), "error")
     else:
@@ -69,7 +69,7 @@ def bulk():
         .options(selectinload(Work.entry))
         .order_by(Work.id)
     ).all()
-    outcome = decide_many(works=works, status=WorkStatus(form.status.data), by=me())
+    outcome = decide_many(works=works, action=DecisionAction(form.status.data), by=me())
     db.session.commit()
     done = len(outcome.decided) + len(outcome.unchanged)
     if done:

@@ -14,9 +14,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from gallery.curation.operations import DecisionRefused, remove_work
+from gallery.curation.operations import DecisionRefused
 from gallery.extensions import db
-from gallery.models import DuplicatePair, PairVerdict, User, Vote, Work, WorkStatus
+from gallery.lifecycle.deletion import delete_works
+from gallery.models import (
+    DeletionReason,
+    DuplicatePair,
+    PairVerdict,
+    User,
+    Vote,
+    Work,
+    WorkStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +140,6 @@ def merge_works(*, keep: Work, drop: Work) -> int:
         .execution_options(synchronize_session=False)
     ).rowcount
     # The rest of drop's votes (curators who voted on both) go with it by cascade.
-    remove_work(work=drop)
+    delete_works([drop], reason=DeletionReason.DUPLICATE)
     log.info("work %s merged into %s, %s votes moved", drop.id, keep.id, moved)
     return moved

@@ -13,16 +13,28 @@ from wtforms.validators import InputRequired, NumberRange
 from gallery.curation.operations import DECISIONS
 from gallery.curation.queries import Sort
 from gallery.curation.scores import RankBy
-from gallery.models import WorkStatus
+from gallery.models import DecisionAction, WorkState
 
 STATUS_LABELS = {
-    WorkStatus.NEW: _l("New"),
-    WorkStatus.SHORTLISTED: _l("Shortlisted"),
-    WorkStatus.SELECTED: _l("Selected for print"),
-    WorkStatus.PUBLISHED: _l("Published"),
-    WorkStatus.DECLINED: _l("Declined"),
-    WorkStatus.WITHDRAWN: _l("Withdrawn"),
+    WorkState.NEW: _l("New"),
+    WorkState.SHORTLISTED: _l("Shortlisted"),
+    WorkState.PUBLISHED: _l("Published"),
+    WorkState.SELECTED: _l("Selected for print"),
+    WorkState.PUBLISHED_SELECTED: _l("Published and selected for print"),
+    WorkState.DECLINED: _l("Declined"),
+    WorkState.WITHDRAWN: _l("Withdrawn"),
 }
+ACTION_LABELS = {
+    DecisionAction.SHORTLISTED: _l("Shortlist"),
+    DecisionAction.PUBLISHED: _l("Publish on the site"),
+    DecisionAction.UNPUBLISHED: _l("Take off the site"),
+    DecisionAction.SELECTED: _l("Select for print"),
+    DecisionAction.UNSELECTED: _l("Take out of print"),
+    DecisionAction.DECLINED: _l("Decline"),
+}
+# What the grid's status filter offers: "published" and "selected" each include works that
+# are both.
+FILTER_STATES = tuple(s for s in WorkState if s is not WorkState.PUBLISHED_SELECTED)
 SORT_LABELS = {
     Sort.SHUFFLE: _l("Shuffled (your own order)"),
     Sort.SCORE: _l("Score"),
@@ -36,7 +48,7 @@ RANK_LABELS = {
     RankBy.MEAN: _l("Mean"),
     RankBy.VOTES: _l("Votes"),
 }
-DECISION_CHOICES = [SelectChoice(s.value, STATUS_LABELS[s]) for s in DECISIONS]
+DECISION_CHOICES = [SelectChoice(a.value, ACTION_LABELS[a]) for a in DECISIONS]
 
 
 @functools.cache
@@ -51,7 +63,7 @@ def filter_options(language: str) -> tuple[list[tuple[str, str]], list[tuple[str
     page.
     """
     statuses = [("", str(_l("All but withdrawn")))]
-    statuses += [(s.value, str(STATUS_LABELS[s])) for s in WorkStatus]
+    statuses += [(s.value, str(STATUS_LABELS[s])) for s in FILTER_STATES]
     return statuses, [(s.value, str(SORT_LABELS[s])) for s in Sort]
 
 

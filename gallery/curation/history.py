@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from gallery.extensions import db
-from gallery.models import Decision, Release, Work, WorkStatus
+from gallery.models import Decision, Release, Work, WorkState
 
 
 def decision_log(work: Work) -> list[Decision]:
@@ -26,14 +26,18 @@ def latest_release() -> Release | None:
     return db.session.scalar(select(Release).order_by(Release.id.desc()).limit(1))
 
 
-def released_status(work: Work, release: Release | None = None) -> WorkStatus | None:
-    """Return the work's status as of the latest release, or None if nothing was released."""
+def released_status(work: Work, release: Release | None = None) -> WorkState | None:
+    """Return the work's state as of the latest release, or None if nothing was released.
+
+    Each decision row keeps the state it left, so the latest released row is the answer.
+    """
     release = release or latest_release()
     if release is None:
         return None
-    return db.session.scalar(
-        select(Decision.to_status)
+    decision = db.session.scalar(
+        select(Decision)
         .where(Decision.work_id == work.id, Decision.id <= release.last_decision_id)
         .order_by(Decision.id.desc())
         .limit(1)
     )
+    return decision.state if decision is not None else None

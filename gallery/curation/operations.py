@@ -12,16 +12,27 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from gallery.extensions import db
-from gallery.files import discard
-from gallery.models import Decision, DecisionSource, Entry, Release, User, Vote, Work, WorkStatus
+from gallery.lifecycle.deletion import delete_entry, delete_works
+from gallery.models import (
+    Decision,
+    DecisionAction,
+    DecisionSource,
+    DeletionReason,
+    Entry,
+    Release,
+    User,
+    Vote,
+    Work,
+    WorkStatus,
+)
 from gallery.models.submissions import utcnow
 from gallery.permissions import can_decide
 
 log = logging.getLogger(__name__)
 
 SCORES = range(1, 6)
-# The statuses a decision may set; "new" and "withdrawn" belong to the intake and the artist.
-DECISIONS = (WorkStatus.SHORTLISTED, WorkStatus.SELECTED, WorkStatus.PUBLISHED, WorkStatus.DECLINED)
+# Every decision curators take ("new" and "withdrawn" belong to the intake and the artist).
+DECISIONS = tuple(DecisionAction)
 
 
 class VoteRefused(Exception):  # noqa: N818 - named in the issue like DecisionRefused
@@ -98,48 +109,80 @@ def retract_vote(*, user: User, work: Work) -> bool:
     return bool(result.rowcount)
 
 
-def decision_refusal(*, work: Work, status: WorkStatus, by: User | None):
-    """Return why ``by`` may not set ``work`` to ``status`` (None when allowed)."""
-    if status not in DECISIONS:
-        return _l("“%(status)s” is not a decision curators take.", status=status.value)
+def decision_refusal(*, work: Work, action: DecisionAction, by: User | None):
+    """Return why ``by`` may not take ``action`` on ``work`` (None when allowed)."""
     if work.status == WorkStatus.WITHDRAWN:
         return _l("The artist withdrew this work; it cannot be changed.")
     if by is not None and not can_decide(by, work):
         return _l("You do not have the right to decide on works.")
-    if status == WorkStatus.PUBLISHED and not work.entry.consent_publish:
+    if action == DecisionAction.PUBLISHED and not work.entry.consent_publish:
         return _l("The artist did not allow publishing on the website.")
-    if status == WorkStatus.SELECTED and not work.entry.consent_print:
+    if action == DecisionAction.SELECTED and not work.entry.consent_print:
         return _l("The artist did not allow printing as stickers.")
     return None
 
 
-def decide(*, work: Work, status: WorkStatus, by: User | None) -> Decision | None:
-    """Set ``work``'s status and log it (``by=None``: the terminal); None if already so."""
-    reason = decision_refusal(work=work, status=status, by=by)
+def decision_outcome(work: Work, action: DecisionAction) -> tuple[WorkStatus, bool, bool]:
+    """Return the (status, published, selected) ``action`` leaves ``work`` in.
+
+    Publishing and selecting for print are separate decisions: either makes the work
+    accepted, and taking back the last one returns it to the shortlist. Shortlisting or
+    declining takes both back.
+    """
+    if action in (DecisionAction.SHORTLISTED, DecisionAction.DECLINED):
+        return WorkStatus(action.value), False, False
+    published = {DecisionAction.PUBLISHED: True, DecisionAction.UNPUBLISHED: False}.get(
+        action, work.published
+    )
+    selected = {DecisionAction.SELECTED: True, DecisionAction.UNSELECTED: False}.get(
+        action, work.selected
+    )
+    if published or selected:
+        return WorkStatus.ACCEPTED, published, selected
+    if work.status == WorkStatus.ACCEPTED:
+        return WorkStatus.SHORTLISTED, False, False
+    return work.status, False, False
+
+
+def possible_actions(work: Work) -> list[DecisionAction]:
+    """Return the decisions that would change ``work`` (none once the artist withdrew it)."""
+    if work.status == WorkStatus.WITHDRAWN:
+        return []
+    now = (work.status, work.published, work.selected)
+    return [action for action in DECISIONS if decision_outcome(work, action) != now]
+
+
+def decide(*, work: Work, action: DecisionAction, by: User | None) -> Decision | None:
+    """Take ``action`` on ``work`` and log it (``by=None``: the terminal); None if already so."""
+    reason = decision_refusal(work=work, action=action, by=by)
     if reason is not None:
         raise DecisionRefused(reason)
-    if work.status == status:
+    status, published, selected = decision_outcome(work, action)
+    if (status, published, selected) == (work.status, work.published, work.selected):
         return None
     decision = Decision(
         work_id=work.id,
         user_id=by.id if by is not None else None,
         source=DecisionSource.WEB if by is not None else DecisionSource.CLI,
+        action=action,
         from_status=work.status,
         to_status=status,
+        published=published,
+        selected=selected,
     )
-    work.status = status
+    work.status, work.published, work.selected = status, published, selected
     db.session.add(decision)
     db.session.flush()
-    log.info("work %s: %s -> %s", work.id, decision.from_status, decision.to_status)
+    log.info("work %s: %s -> %s", work.id, action.value, work.state.value)
     return decision
 
 
-def decide_many(*, works: Iterable[Work], status: WorkStatus, by: User | None) -> BulkOutcome:
+def decide_many(*, works: Iterable[Work], action: DecisionAction, by: User | None) -> BulkOutcome:
     """Apply one decision to several works; refusals are collected, the others proceed."""
     outcome = BulkOutcome()
     for work in works:
         try:
-            decision = decide(work=work, status=status, by=by)
+            decision = decide(work=work, action=action, by=by)
         except DecisionRefused as refused:
             outcome.refused.append((work, refused.reason))
             continue
@@ -158,24 +201,10 @@ def release_decisions(*, by: User | None) -> Release:
 
 
 def remove_work(*, work: Work) -> None:
-    """Delete a work (spam, abuse) with its files; an entry left without works goes too."""
-    entry, work_id = work.entry, work.id
-    if all(other.id == work_id for other in entry.works):
-        remove_entry(entry=entry)
-        return
-    for key in work.file_keys():
-        discard(key)
-    entry.works.remove(work)
-    db.session.flush()
-    log.info("work %s removed", work_id)
+    """Delete a work (spam, abuse) with everything made from it; an emptied entry goes too."""
+    delete_works([work], reason=DeletionReason.MODERATION)
 
 
 def remove_entry(*, entry: Entry) -> None:
-    """Delete a whole entry (spam, abuse) with every work and file of it."""
-    entry_id = entry.id
-    for work in entry.works:
-        for key in work.file_keys():
-            discard(key)
-    db.session.delete(entry)
-    db.session.flush()
-    log.info("entry %s removed", entry_id)
+    """Delete a whole entry (spam, abuse) with every work and everything made from them."""
+    delete_entry(entry, reason=DeletionReason.MODERATION)

@@ -25,7 +25,7 @@ from gallery.curation.pairwise_forms import POOL_LABELS, AnswerForm, SelectForm,
 from gallery.curation.pairwise_ops import PairRefused, answer_pair, hand_out, refresh_strengths
 from gallery.curation.views import bp, me
 from gallery.extensions import db
-from gallery.models import PairReservation, Work, WorkStatus
+from gallery.models import DecisionAction, PairReservation, Work
 from gallery.permissions import can_curate, can_moderate
 
 # Rows the ranking shows unless asked for all (the shortlist is usually shorter).
@@ -185,7 +185,7 @@ def pairs_select():
         .options(selectinload(Work.entry))
         .order_by(Work.id)
     ).all()
-    outcome = decide_many(works=works, status=WorkStatus.SELECTED, by=me())
+    outcome = decide_many(works=works, action=DecisionAction.SELECTED, by=me())
     db.session.commit()
     done = len(outcome.decided) + len(outcome.unchanged)
     if done:

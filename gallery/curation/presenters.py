@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from gallery.curation.forms import STATUS_LABELS
 from gallery.curation.queries import Card
-from gallery.models import WorkStatus
+from gallery.models import WorkState
 
 
 class CardView(NamedTuple):
@@ -60,7 +60,7 @@ class _Texts(NamedTuple):
     # Filled per card with numbers and the escaped vote count; a plain string, as markup's
     # own ``%`` would escape that count a second time.
     voted: str
-    badges: dict[WorkStatus, tuple[str, str]]
+    badges: dict[WorkState, tuple[str, str]]
 
 
 @cache
@@ -75,7 +75,11 @@ def _texts(language: str) -> _Texts:
         untitled=str(escape(_("Untitled"))),
         anonymous=str(escape(_("anonymous"))),
         voted=str(escape(_("you: %(score)s · mean %(mean).2f · %(count)s"))),
-        badges={s: (str(escape(s.value)), str(escape(STATUS_LABELS[s]))) for s in WorkStatus},
+        # "published+selected" wears both badge colours: classes status-published status-selected.
+        badges={
+            s: (str(escape(s.value.replace("+", " status-"))), str(escape(STATUS_LABELS[s])))
+            for s in WorkState
+        },
     )
 
 

@@ -30,6 +30,7 @@ from gallery.models import (
     PairVerdict,
     Vote,
     Work,
+    WorkState,
     WorkStatus,
 )
 
@@ -38,6 +39,8 @@ PAGE_SIZE = 60
 JUDGING = (WorkStatus.NEW, WorkStatus.SHORTLISTED)
 
 
+# The grid's status filter: every state but the combined one.
+_FILTERABLE = frozenset(s.value for s in WorkState if s is not WorkState.PUBLISHED_SELECTED)
 # How a ticked checkbox arrives in a query string.
 _TICKED = frozenset({"1", "y", "on", "true"})
 
@@ -46,7 +49,8 @@ _TICKED = frozenset({"1", "y", "on", "true"})
 class GalleryQuery:
     """What the curator asked the grid for (read from the query string)."""
 
-    status: WorkStatus | None = None
+    # "published" and "selected" each include the works that are both.
+    status: WorkState | None = None
     unvoted: bool = False
     transparent: bool = False
     duplicates: bool = False
@@ -59,7 +63,7 @@ class GalleryQuery:
         status, sort = args.get("status", ""), args.get("sort", "")
         page = args.get("page", 1, type=int) or 1
         return cls(
-            status=WorkStatus(status) if status in set(WorkStatus) else None,
+            status=WorkState(status) if status in _FILTERABLE else None,
             unvoted=args.get("unvoted", "") in _TICKED,
             transparent=args.get("transparent", "") in _TICKED,
             duplicates=args.get("duplicates", "") in _TICKED,
@@ -90,7 +94,7 @@ class Card:
 
     id: int
     title: str
-    status: WorkStatus
+    status: WorkState
     width: int
     height: int
     has_alpha: bool
@@ -125,10 +129,20 @@ class Page:
         return max(1, -(-self.total // self.size))
 
 
+def state_condition(state: WorkState) -> ColumnElement[bool]:
+    """Return the WHERE condition of the grid's status filter ``state``."""
+    if state in (WorkState.PUBLISHED, WorkState.PUBLISHED_SELECTED):
+        return Work.published.is_(True)
+    if state == WorkState.SELECTED:
+        return Work.selected.is_(True)
+    return Work.status == WorkStatus(state.value)
+
+
 def filters_for(user_id, query: GalleryQuery) -> list[ColumnElement[bool]]:
     """Return the WHERE conditions for ``query`` (``user_id``: an id or a bind parameter)."""
-    status = Work.status == query.status if query.status else Work.status != WorkStatus.WITHDRAWN
-    return [status, *_other_filters(user_id, query)]
+    if not query.status:
+        return [Work.status != WorkStatus.WITHDRAWN, *_other_filters(user_id, query)]
+    return [state_condition(query.status), *_other_filters(user_id, query)]
 
 
 def _other_filters(user_id, query: GalleryQuery) -> list[ColumnElement[bool]]:
@@ -169,6 +183,8 @@ def _card_columns(user_id) -> list:
         Work.id,
         Work.title,
         Work.status,
+        Work.published,
+        Work.selected,
         Work.width,
         Work.height,
         Work.has_alpha,
@@ -194,7 +210,7 @@ def _count(user_id, query: GalleryQuery) -> ColumnElement[int]:
     """
     others = _other_filters(user_id, query)
     if query.status:
-        matching = select(func.count()).select_from(Work).where(Work.status == query.status)
+        matching = select(func.count()).select_from(Work).where(state_condition(query.status))
         return matching.where(*others).scalar_subquery()
     everything = select(func.count()).select_from(Work).where(*others).scalar_subquery()
     withdrawn = (
@@ -243,6 +259,12 @@ def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
 
 
 @functools.cache
+def _state(status: WorkStatus, published: bool, selected: bool) -> WorkState:
+    """Return a card's state from its columns (a handful of combinations, each worked out once)."""
+    return WorkState.of(status, published=bool(published), selected=bool(selected))
+
+
+@functools.cache
 def _widths(text: str) -> tuple[int, ...]:
     """Return the derivative widths stored as ``"320,640"`` (nearly every work shares one)."""
     return tuple(int(w) for w in text.split(",") if w)
@@ -263,7 +285,7 @@ def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
         Card(
             id=id_,
             title=title,
-            status=status,
+            status=_state(status, published, selected),
             width=width,
             height=height,
             has_alpha=has_alpha,
@@ -278,6 +300,8 @@ def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
             id_,
             title,
             status,
+            published,
+            selected,
             width,
             height,
             has_alpha,

@@ -12,6 +12,7 @@ from flask_login import current_user
 from gallery.accounts.access import require, safe_next
 from gallery.accounts.operations import set_blind_mode
 from gallery.curation.forms import (
+    ACTION_LABELS,
     RANK_LABELS,
     STATUS_LABELS,
     BlindForm,
@@ -66,6 +67,7 @@ def curation_context() -> dict:
     user = current_user._get_current_object()  # type: ignore[attr-defined]
     return {
         "status_labels": STATUS_LABELS,
+        "action_labels": ACTION_LABELS,
         "may_moderate": can_moderate(user),
         "may_admin": can_admin(user),
         "may_vote": lambda work: can_vote(user, work),

@@ -16,7 +16,7 @@ from gallery.curation.forms import (
 )
 from gallery.curation.history import decision_log
 from gallery.curation.navigation import neighbours, next_to_judge
-from gallery.curation.operations import DECISIONS, cast_vote, retract_vote
+from gallery.curation.operations import cast_vote, possible_actions, retract_vote
 from gallery.curation.scores import work_scores
 from gallery.curation.views import bp, gallery_query, me, work_url
 from gallery.extensions import db
@@ -51,7 +51,8 @@ def work(work_id: int):
         pairs=open_pairs(work),
         decisions=decision_log(work),
         vote_form=VoteForm(),
-        decide_form=DecideForm(status=work.status.value if work.status in DECISIONS else None),
+        decide_form=DecideForm(),
+        actions=possible_actions(work),
         merge_form=MergeForm(),
         confirm_form=ConfirmForm(),
         entry_confirm_form=ConfirmForm(prefix="entry"),

@@ -3,12 +3,14 @@
 from gallery.models.accounts import Invite, Role, User
 from gallery.models.curation import (
     Decision,
+    DecisionAction,
     DecisionSource,
     DuplicatePair,
     PairVerdict,
     Release,
     Vote,
 )
+from gallery.models.deletions import Deletion, DeletionReason
 from gallery.models.packs import Pack
 from gallery.models.pages import Page
 from gallery.models.pairwise import (
@@ -19,17 +21,21 @@ from gallery.models.pairwise import (
     PairwiseRefresh,
     PairwiseStrength,
 )
-from gallery.models.printing import Export, ExportState
-from gallery.models.submissions import Entry, Licence, Work, WorkStatus
+from gallery.models.printing import Export, ExportItem, ExportState
+from gallery.models.submissions import Entry, Licence, Work, WorkState, WorkStatus
 
 __all__ = [
     "Comparison",
     "ComparisonOutcome",
     "Decision",
+    "DecisionAction",
     "DecisionSource",
+    "Deletion",
+    "DeletionReason",
     "DuplicatePair",
     "Entry",
     "Export",
+    "ExportItem",
     "ExportState",
     "Invite",
     "Licence",
@@ -45,5 +51,6 @@ __all__ = [
     "User",
     "Vote",
     "Work",
+    "WorkState",
     "WorkStatus",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gallery.extensions import db
-from gallery.models.submissions import utcnow
+from gallery.models.base import NEVER_REUSE_IDS, utcnow
 
 
 class Role(enum.StrEnum):
@@ -48,6 +48,7 @@ class User(UserMixin, db.Model):
     """A staff member who logs in with a login and a password."""
 
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
@@ -96,6 +97,7 @@ class Invite(db.Model):
     """A single-use, expiring link an admin sends to a new staff member."""
 
     __tablename__ = "invites"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # sha256 of the token; the token is shown once to the admin and never stored.

@@ -5,26 +5,21 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gallery.extensions import db
 from gallery.models.accounts import User
-from gallery.models.submissions import Work, WorkStatus, utcnow
-
-
-def _enum(kind: type[enum.Enum]) -> db.Enum:
-    """Store an enum by value as portable text (no native enum types to migrate)."""
-    return db.Enum(
-        kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-    )
+from gallery.models.base import NEVER_REUSE_IDS, table_args, utcnow
+from gallery.models.base import enum_type as _enum
+from gallery.models.submissions import Work, WorkState, WorkStatus
 
 
 class Vote(db.Model):
     """One curator's score (1–5) for one work; changeable and retractable."""
 
     __tablename__ = "votes"
-    __table_args__ = (
+    __table_args__ = table_args(
         # The database, not the app, guarantees one vote per curator per work.
         UniqueConstraint("user_id", "work_id", name="uq_votes_user_work"),
         CheckConstraint("score BETWEEN 1 AND 5", name="ck_votes_score_range"),
@@ -47,11 +42,26 @@ class DecisionSource(enum.StrEnum):
     CLI = "cli"
 
 
+class DecisionAction(enum.StrEnum):
+    """What curators decide about a work; publishing and printing are separate decisions."""
+
+    SHORTLISTED = "shortlisted"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+    SELECTED = "selected"
+    UNSELECTED = "unselected"
+    DECLINED = "declined"
+
+
 class Decision(db.Model):
-    """A logged change of a work's status: who, when, from, to."""
+    """One logged decision on a work: who, when, what, and the work's state after it.
+
+    The state after each decision is kept on the row, so what artists see as of a release is
+    the latest released row, whatever came after it.
+    """
 
     __tablename__ = "decisions"
-    __table_args__ = (Index("ix_decisions_work", "work_id", "id"),)
+    __table_args__ = table_args(Index("ix_decisions_work", "work_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
@@ -62,12 +72,21 @@ class Decision(db.Model):
     source: Mapped[DecisionSource] = mapped_column(
         _enum(DecisionSource), default=DecisionSource.WEB
     )
+    action: Mapped[DecisionAction] = mapped_column(_enum(DecisionAction))
     from_status: Mapped[WorkStatus] = mapped_column(_enum(WorkStatus))
     to_status: Mapped[WorkStatus] = mapped_column(_enum(WorkStatus))
+    # The work's two decisions once this one was taken.
+    published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    selected: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User | None] = relationship()
     work: Mapped[Work] = relationship()
+
+    @property
+    def state(self) -> WorkState:
+        """Return the work's state right after this decision."""
+        return WorkState.of(self.to_status, published=self.published, selected=self.selected)
 
 
 class PairVerdict(enum.StrEnum):
@@ -81,7 +100,7 @@ class DuplicatePair(db.Model):
     """Two works whose perceptual hashes are close: flagged until a curator judges them."""
 
     __tablename__ = "duplicate_pairs"
-    __table_args__ = (
+    __table_args__ = table_args(
         UniqueConstraint("first_id", "second_id", name="uq_duplicate_pairs_works"),
         # Stored once per pair, smaller id first.
         CheckConstraint("first_id < second_id", name="ck_duplicate_pairs_order"),
@@ -110,6 +129,7 @@ class Release(db.Model):
     """One batch release of decisions to artists: decisions up to ``last_decision_id`` show."""
 
     __tablename__ = "releases"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     released_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,15 +8,15 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gallery.extensions import db
+from gallery.models.base import table_args, utcnow
 from gallery.models.printing import Export
-from gallery.models.submissions import utcnow
 
 
 class Pack(db.Model):
     """A published sticker-sheet PDF with a title and description (language-neutral)."""
 
     __tablename__ = "packs"
-    __table_args__ = (Index("ix_packs_published", "published", "published_at"),)
+    __table_args__ = table_args(Index("ix_packs_published", "published", "published_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # One pack per export; removing the export removes the pack (its PDF is gone then).

@@ -8,14 +8,14 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gallery.extensions import db
-from gallery.models.submissions import utcnow
+from gallery.models.base import table_args, utcnow
 
 
 class Page(db.Model):
     """An admin-written text shown on a public page in one language."""
 
     __tablename__ = "pages"
-    __table_args__ = (
+    __table_args__ = table_args(
         # One text per page and language; the database keeps it that way.
         UniqueConstraint("slug", "language", name="uq_pages_slug_language"),
     )

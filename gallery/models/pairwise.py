@@ -9,8 +9,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gallery.extensions import db
-from gallery.models.curation import _enum
-from gallery.models.submissions import WorkStatus, utcnow
+from gallery.models.base import NEVER_REUSE_IDS, table_args, utcnow
+from gallery.models.base import enum_type as _enum
+from gallery.models.submissions import WorkStatus
 
 
 class ComparisonOutcome(enum.StrEnum):
@@ -40,7 +41,7 @@ class Comparison(db.Model):
     """One curator's answer to "which of these two is more eye-catching?"."""
 
     __tablename__ = "pair_comparisons"
-    __table_args__ = (
+    __table_args__ = table_args(
         CheckConstraint("left_id <> right_id", name="ck_pair_comparisons_two_works"),
         # "Pairs this curator has seen" is read on every pair handed out.
         Index("ix_pair_comparisons_user", "user_id", "left_id", "right_id"),
@@ -64,7 +65,7 @@ class PairReservation(db.Model):
     """A pair handed out to one curator and not yet answered; expired rows mean nothing."""
 
     __tablename__ = "pair_reservations"
-    __table_args__ = (
+    __table_args__ = table_args(
         # The database settles two curators asking at once: only one gets the pair.
         UniqueConstraint("low_id", "high_id", name="uq_pair_reservations_pair"),
         CheckConstraint("low_id < high_id", name="ck_pair_reservations_order"),
@@ -108,6 +109,7 @@ class PairwiseRefresh(db.Model):
     """Which comparisons the stored strengths reflect (one row), so any process can tell."""
 
     __tablename__ = "pairwise_refresh"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The fit covered comparisons up to this id, this many of them (deletions change the count).

@@ -7,12 +7,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gallery.extensions import db
 from gallery.models.accounts import User
-from gallery.models.submissions import utcnow
+from gallery.models.base import enum_type, table_args, utcnow
 
 
 class ExportState(enum.StrEnum):
@@ -22,6 +22,8 @@ class ExportState(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    # Its PDF was destroyed because a work in it was deleted; only the record is left.
+    REMOVED = "removed"
 
 
 ACTIVE_STATES = (ExportState.QUEUED, ExportState.RUNNING)
@@ -34,7 +36,7 @@ class Export(db.Model):
     """
 
     __tablename__ = "exports"
-    __table_args__ = (Index("ix_exports_state", "state"),)
+    __table_args__ = table_args(Index("ix_exports_state", "state"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -47,20 +49,10 @@ class Export(db.Model):
     layout_name: Mapped[str] = mapped_column(String(200))
     # JSON of ExportOptions.to_mapping().
     options: Mapped[str] = mapped_column(Text)
-    # JSON [[work_id, copies], …] in the order the stickers go on the sheets.
-    items: Mapped[str] = mapped_column(Text)
     fill: Mapped[bool] = mapped_column(default=False)
     # Language of the credits page heading and the "Anonymous" label.
     language: Mapped[str] = mapped_column(String(10), default="en")
-    state: Mapped[ExportState] = mapped_column(
-        db.Enum(
-            ExportState,
-            native_enum=False,
-            length=20,
-            values_callable=lambda e: [m.value for m in e],
-        ),
-        default=ExportState.QUEUED,
-    )
+    state: Mapped[ExportState] = mapped_column(enum_type(ExportState), default=ExportState.QUEUED)
     progress: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     sheets: Mapped[int] = mapped_column(default=0)
@@ -75,6 +67,10 @@ class Export(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
     created_by: Mapped[User | None] = relationship()
+    # The works in the order the stickers go on the sheets.
+    items: Mapped[list[ExportItem]] = relationship(
+        order_by="ExportItem.position", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def option_values(self) -> dict[str, Any]:
@@ -83,8 +79,15 @@ class Export(db.Model):
 
     @property
     def item_list(self) -> list[tuple[int, int]]:
-        """Return the stored (work_id, copies) pairs."""
-        return [(int(w), int(c)) for w, c in json.loads(self.items or "[]")]
+        """Return the (work_id, copies) pairs in sheet order."""
+        return [(item.work_id, item.copies) for item in self.items]
+
+    def set_items(self, pairs) -> None:
+        """Replace the items with ``pairs`` of (work_id, copies), in sheet order."""
+        self.items = [
+            ExportItem(position=position, work_id=work_id, copies=copies)
+            for position, (work_id, copies) in enumerate(pairs)
+        ]
 
     @property
     def warning_list(self) -> list[dict[str, Any]]:
@@ -99,3 +102,24 @@ class Export(db.Model):
     def __repr__(self) -> str:
         """Show id and state only."""
         return f"<Export {self.id} {self.state.value}>"
+
+
+class ExportItem(db.Model):
+    """One work of an export and how many copies of it: a foreign key, never a bare number.
+
+    The database refuses to delete a work an export still holds, so deleting a work has to go
+    through the lifecycle code that destroys those exports' PDFs first.
+    """
+
+    __tablename__ = "export_items"
+    __table_args__ = (
+        CheckConstraint("copies >= 1", name="ck_export_items_copies"),
+        Index("ix_export_items_work", "work_id"),
+    )
+
+    export_id: Mapped[int] = mapped_column(
+        ForeignKey("exports.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="RESTRICT"))
+    copies: Mapped[int]

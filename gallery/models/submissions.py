@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gallery import filekeys
 from gallery.extensions import db
+from gallery.models.base import NEVER_REUSE_IDS, enum_type, table_args, utcnow
 
-
-def utcnow() -> datetime:
-    """Return the current time in UTC (stored naive-free)."""
-    return datetime.now(UTC)
+__all__ = ["Entry", "Licence", "Work", "WorkState", "WorkStatus", "utcnow"]
 
 
 class Licence(enum.StrEnum):
@@ -28,20 +26,56 @@ class Licence(enum.StrEnum):
 
 
 class WorkStatus(enum.StrEnum):
-    """Where a work stands in curation."""
+    """Where a work stands in curation.
+
+    An accepted work is published on the site, selected for print, or both: those are two
+    separate decisions, kept as the flags ``Work.published`` and ``Work.selected``.
+    """
 
     NEW = "new"
     SHORTLISTED = "shortlisted"
-    SELECTED = "selected"
-    PUBLISHED = "published"
+    ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+
+
+class WorkState(enum.StrEnum):
+    """A work's stage and decisions as one value, for labels, filters and listings."""
+
+    NEW = "new"
+    SHORTLISTED = "shortlisted"
+    PUBLISHED = "published"
+    SELECTED = "selected"
+    PUBLISHED_SELECTED = "published+selected"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def of(cls, status: WorkStatus, *, published: bool, selected: bool) -> WorkState:
+        """Combine a stage and the two decisions into one state."""
+        if published and selected:
+            return cls.PUBLISHED_SELECTED
+        if published:
+            return cls.PUBLISHED
+        if selected:
+            return cls.SELECTED
+        # An accepted work always carries a decision (the database checks it).
+        return cls(WorkStatus(status).value)
+
+    def columns(self) -> tuple[WorkStatus, bool, bool]:
+        """Return the (status, published, selected) columns that make up this state."""
+        published = self in (WorkState.PUBLISHED, WorkState.PUBLISHED_SELECTED)
+        selected = self in (WorkState.SELECTED, WorkState.PUBLISHED_SELECTED)
+        if published or selected:
+            return WorkStatus.ACCEPTED, published, selected
+        return WorkStatus(self.value), False, False
 
 
 class Entry(db.Model):
     """One artist's submission: credit, consents and licence shared by its works."""
 
     __tablename__ = "entries"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -55,11 +89,7 @@ class Entry(db.Model):
     consent_publish: Mapped[bool] = mapped_column(default=False)
     consent_print: Mapped[bool] = mapped_column(default=False)
     consent_social: Mapped[bool] = mapped_column(default=False)
-    licence: Mapped[Licence] = mapped_column(
-        db.Enum(
-            Licence, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        )
-    )
+    licence: Mapped[Licence] = mapped_column(enum_type(Licence))
     # sha256 of the claim token; the token itself is shown once and never stored.
     claim_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
@@ -77,10 +107,14 @@ class Work(db.Model):
     """One image of an entry, with what the intake measured about it."""
 
     __tablename__ = "works"
-    __table_args__ = (
+    __table_args__ = table_args(
         Index("ix_works_status_created", "status", "created_at"),
         Index("ix_works_content_sha256", "content_sha256"),
         CheckConstraint("print_factor >= 1", name="ck_works_print_factor"),
+        # Accepted means published, selected for print, or both; nothing else carries either.
+        CheckConstraint(
+            "(status = 'accepted') = (published OR selected)", name="ck_works_accepted"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,12 +122,10 @@ class Work(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     title: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[WorkStatus] = mapped_column(
-        db.Enum(
-            WorkStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        ),
-        default=WorkStatus.NEW,
-    )
+    status: Mapped[WorkStatus] = mapped_column(enum_type(WorkStatus), default=WorkStatus.NEW)
+    # The two decisions of an accepted work: shown on the public site, printed as a sticker.
+    published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    selected: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Random file token: the master is files/<token>.<ext>, derivatives files/<token>-w<N>.webp.
     file_token: Mapped[str] = mapped_column(String(40), unique=True)
     master_ext: Mapped[str] = mapped_column(String(4))
@@ -108,6 +140,11 @@ class Work(db.Model):
     phash: Mapped[str] = mapped_column(String(16))
 
     entry: Mapped[Entry] = relationship(back_populates="works")
+
+    @property
+    def state(self) -> WorkState:
+        """Return the stage and decisions as one value (``published+selected`` and so on)."""
+        return WorkState.of(self.status, published=self.published, selected=self.selected)
 
     @property
     def master_key(self) -> str:

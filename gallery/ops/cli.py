@@ -14,15 +14,23 @@ from gallery.extensions import db
 
 @click.command("backup")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    help="Then remove older backups beside DEST, keeping the newest N (DEST included).",
+)
 @with_appcontext
-def backup_command(dest: Path) -> None:
+def backup_command(dest: Path, keep: int | None) -> None:
     """Write a consistent backup of database and files into DEST (new or empty folder)."""
-    from gallery.ops.backup import BackupError, backup
+    from gallery.ops.backup import BackupError, backup, rotate
 
     try:
         summary = backup(dest)
+        removed = rotate(dest, keep) if keep is not None else []
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    for path in removed:
+        click.echo(f"removed backup\t{path}")
     click.echo(
         f"backed up\t{summary.entries} entries\t{summary.works} works\t{summary.files} files"
     )
@@ -30,18 +38,31 @@ def backup_command(dest: Path) -> None:
 
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--deletions",
+    "ledgers",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A deletions.json of a newer backup: delete its works again (repeatable).",
+)
 @with_appcontext
-def restore_command(source: Path) -> None:
-    """Restore a backup from SOURCE into an empty database and upload store, then verify it."""
+def restore_command(source: Path, ledgers: tuple[Path, ...]) -> None:
+    """Restore a backup from SOURCE into an empty database and upload store, then verify it.
+
+    Works deleted after the backup was taken (recorded in SOURCE, in newer backups beside it
+    or in --deletions files) are deleted again.
+    """
     from gallery.ops.backup import BackupError, restore, verify
 
     try:
-        summary = restore(source)
+        summary = restore(source, ledgers=ledgers)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     problems = verify(source)
     for problem in problems:
         click.echo(f"problem\t{problem}", err=True)
+    if summary.forgotten:
+        click.echo(f"deleted again\t{summary.forgotten} works deleted after the backup")
     click.echo(f"restored\t{summary.entries} entries\t{summary.works} works\t{summary.files} files")
     if problems:
         raise click.ClickException(f"{len(problems)} problems after restore")

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.files import discard
-from gallery.models import Entry, Work, WorkStatus
+from gallery.lifecycle.deletion import delete_works
+from gallery.models import DeletionReason, Entry, Work, WorkStatus
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,15 @@ def apply_retention(*, closed_on: date, days: int, today: date | None = None) ->
     entries = db.session.scalars(select(Entry).where(Entry.created_at < cutoff)).all()
     works_deleted = contacts_erased = entries_deleted = 0
     for entry in entries:
-        for work in [w for w in entry.works if w.status == WorkStatus.DECLINED]:
-            for key in work.file_keys():
-                discard(key)
-            entry.works.remove(work)
-            works_deleted += 1
+        declined = [w for w in entry.works if w.status == WorkStatus.DECLINED]
         if entry.contact:
             entry.contact = ""
             entry.wants_contact = False
             contacts_erased += 1
-        if not entry.works:
-            db.session.delete(entry)
-            entries_deleted += 1
+        if declined:
+            entries_deleted += len(declined) == len(entry.works)
+            works_deleted += len(declined)
+            delete_works(declined, reason=DeletionReason.RETENTION)
     db.session.flush()
     return RetentionReport(works_deleted, contacts_erased, entries_deleted)
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from gallery import jobs
 from gallery.accounts.access import require
 from gallery.extensions import db
+from gallery.lifecycle.policy import unprintable_works
 from gallery.models import Export, ExportState
 from gallery.permissions import can_print
 from gallery.printing import operations
@@ -23,6 +24,8 @@ def error_text(export: Export) -> str:
         return _("The server stopped while this export was being made. Please try again.")
     if export.error == jobs.TIMED_OUT:
         return _("This export took too long and was stopped. Try fewer sheets.")
+    if export.state is ExportState.REMOVED:
+        return str(operations.removed_message())
     if export.error in ("", "error"):
         return _("Something went wrong while making the PDF. Please try again.")
     return export.error
@@ -30,7 +33,12 @@ def error_text(export: Export) -> str:
 
 def _templates_context() -> dict:
     """Give the export templates their helpers."""
-    return {"error_text": error_text, "confirm": ConfirmForm(), "states": ExportState}
+    return {
+        "error_text": error_text,
+        "unprintable_message": operations.unprintable_message,
+        "confirm": ConfirmForm(),
+        "states": ExportState,
+    }
 
 
 @bp.route("/exports")
@@ -40,7 +48,11 @@ def list_exports():
     exports = operations.recent_exports(limit=100)
     running = any(export.is_active for export in exports)
     return render_template(
-        "printing/exports.html", exports=exports, running=running, **_templates_context()
+        "printing/exports.html",
+        exports=exports,
+        running=running,
+        blocked=unprintable_works(exports),
+        **_templates_context(),
     )
 
 
@@ -49,7 +61,12 @@ def list_exports():
 def show_export(export_id: int):
     """Show one export: progress while it runs (the page refreshes itself), then the download."""
     export = db.get_or_404(Export, export_id)
-    return render_template("printing/export.html", export=export, **_templates_context())
+    return render_template(
+        "printing/export.html",
+        export=export,
+        blocked=unprintable_works([export]),
+        **_templates_context(),
+    )
 
 
 @bp.route("/exports/<int:export_id>/status")
@@ -64,10 +81,13 @@ def export_status(export_id: int):
         "total": export.total,
         "sheets": export.sheets,
     }
-    if export.state is ExportState.DONE:
+    blocked = unprintable_works([export]).get(export.id)
+    if export.state is ExportState.DONE and not blocked:
         data["download"] = url_for("printing.download_export", export_id=export.id)
-    if export.state is ExportState.FAILED:
+    if export.state in (ExportState.FAILED, ExportState.REMOVED):
         data["error"] = error_text(export)
+    elif blocked:
+        data["error"] = str(operations.unprintable_message(blocked))
     response = jsonify(data)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -76,11 +96,10 @@ def export_status(export_id: int):
 @bp.route("/exports/<int:export_id>/download")
 @require(can_print)
 def download_export(export_id: int):
-    """Download a finished export's PDF."""
+    """Download a finished export's PDF, unless a work in it may no longer be printed."""
     export = db.get_or_404(Export, export_id)
-    if export.state is not ExportState.DONE or not export.pdf_key:
-        abort(404)
-    return send_stored(export.pdf_key, download_name=operations.download_name(export))
+    key = operations.pdf_for_download(export)
+    return send_stored(key, download_name=operations.download_name(export))
 
 
 @bp.route("/exports/<int:export_id>/retry", methods=["POST"])

@@ -14,16 +14,20 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gallery import filekeys
 from gallery.extensions import db
 from gallery.files import discard, get_storage, stage
-from gallery.models import Entry, Export, ExportState, User, Work, WorkStatus
+from gallery.lifecycle.policy import is_printable, printable_condition, unprintable_works
+from gallery.models import Entry, Export, ExportState, Pack, User, Work, WorkStatus
 from gallery.printing import catalog
 from gallery.printing.geometry import Layout
 from gallery.printing.options import ExportOptions
 from gallery.printing.plan import PlanError, SheetPlan, StickerSource, plan_export
+from gallery.refusals import Refused, join_ids
 from gallery.storage import new_token
 
 log = logging.getLogger(__name__)
@@ -54,11 +58,11 @@ class ExportPlan:
 
 
 def printable_works() -> list[Work]:
-    """Return works selected for print whose artists consented to print, oldest first."""
+    """Return works selected for print that may be printed, oldest first."""
     query = (
         select(Work)
         .join(Entry)
-        .where(Work.status == WorkStatus.SELECTED, Entry.consent_print.is_(True))
+        .where(Work.selected.is_(True), printable_condition())
         .options(selectinload(Work.entry))
         .order_by(Work.created_at, Work.id)
     )
@@ -78,11 +82,11 @@ def print_candidates() -> list[Work]:
 
 def print_refusal(work: Work) -> str | None:
     """Return why ``work`` may not be printed, or None when it may."""
+    if is_printable(work):
+        return None
     if work.status == WorkStatus.WITHDRAWN:
         return _("Work %(id)s was withdrawn by the artist.", id=work.id)
-    if not work.entry.consent_print:
-        return _("The artist of work %(id)s did not agree to print.", id=work.id)
-    return None
+    return _("The artist of work %(id)s did not agree to print.", id=work.id)
 
 
 def credit_line(work: Work) -> str | None:
@@ -226,7 +230,6 @@ def start_export(
         layout_id=layout.id,
         layout_name=layout.name,
         options=json.dumps(options.to_mapping(), sort_keys=True),
-        items=json.dumps([[work.id, copies] for work, copies in pairs]),
         fill=fill,
         language=language,
         state=ExportState.QUEUED,
@@ -234,6 +237,7 @@ def start_export(
         sheets=len(plan.sheets),
         warnings=json.dumps(plan.warnings),
     )
+    export.set_items((work.id, copies) for work, copies in pairs)
     db.session.add(export)
     db.session.flush()
     log.info("export %s queued: %d sheets on %s", export.id, len(plan.sheets), layout.id)
@@ -267,7 +271,7 @@ def run_export(export_id: int, *, progress: Callable[[int, int], None]) -> Expor
         credits_heading=heading,
         anonymous_label=anonymous,
     )
-    key = f"exports/{new_token()}.pdf"
+    key = filekeys.export_pdf_key(new_token())
     stage(key, pdf)
     export.pdf_key, export.pdf_size = key, len(pdf)
     export.sheets, export.warnings = len(plan.sheets), json.dumps(plan.warnings)
@@ -287,14 +291,50 @@ def retry_export(*, export: Export, by: User | None) -> Export:
 
 
 def delete_export(*, export: Export, by: User | None) -> None:
-    """Delete a finished or failed export; its PDF goes once the deletion is committed."""
+    """Delete a finished or failed export and a pack made of it; files go after the commit."""
     if export.is_active:
         raise ValueError("an export cannot be deleted while it is being made")
     if export.pdf_key:
         discard(export.pdf_key)
+    pack = db.session.scalar(select(Pack).where(Pack.export_id == export.id))
+    if pack is not None and pack.preview_key:
+        discard(pack.preview_key)
     db.session.delete(export)
     db.session.flush()
     log.info("export %s deleted by user %s", export.id, by.id if by else "-")
+
+
+def pdf_for_download(export: Export) -> str:
+    """Return the key of ``export``'s PDF; raise ``Refused`` when it may not be handed out.
+
+    An export is a copy of its works: once one of them is withdrawn or loses its artist's
+    consent to print, nobody downloads it any more; once one is deleted, its PDF is gone.
+    """
+    if export.state is ExportState.REMOVED:
+        raise Refused(removed_message(), status=410)
+    if export.state is not ExportState.DONE or not export.pdf_key:
+        raise Refused(_l("This export has no PDF yet."), status=404)
+    blocked = unprintable_works([export]).get(export.id)
+    if blocked:
+        raise Refused(unprintable_message(blocked), status=409)
+    return export.pdf_key
+
+
+def removed_message():
+    """Say why an export's PDF is gone (lazy, for pages and refusals)."""
+    return _l(
+        "This export was removed because an artist deleted a work in it. "
+        "Make a new export if you need these stickers."
+    )
+
+
+def unprintable_message(work_ids: Sequence[int]):
+    """Say which works keep an export from being downloaded (lazy)."""
+    return _l(
+        "Work %(ids)s in this export was withdrawn or lost its artist's consent to print, "
+        "so the export can no longer be downloaded. Make a new export without it.",
+        ids=join_ids(work_ids),
+    )
 
 
 def download_name(export: Export) -> str:

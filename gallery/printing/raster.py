@@ -25,12 +25,13 @@ from typing import Any, BinaryIO
 
 from PIL import Image, ImageCms
 
+from gallery import filekeys
 from gallery.printing.pngstream import reduce_png
 from gallery.storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
 
-PREFIX = "print-cache/"
+PREFIX = "print-cache/"  # see filekeys.print_cache_prefix
 JPEG_QUALITY = 90
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # EXIF orientation → the transpose that makes the image upright (as ImageOps.exif_transpose).
@@ -79,8 +80,9 @@ def print_image_key(
     width, height = (int(v) for v in image_px)
     token = _safe(PurePosixPath(sticker.image_key).stem)
     ext = "jpg" if cmyk_icc or not sticker.has_alpha else "png"
-    name = f"{_safe(sticker.work_id)}-{token}-{width}x{height}-r{int(bool(rotated))}"
-    return f"{PREFIX}{name}{profile_tag(cmyk_icc)}.{ext}"
+    # The prefix names the work, so deleting the work finds every raster made from it.
+    prefix = filekeys.print_cache_prefix(int(sticker.work_id), token)
+    return f"{prefix}{width}x{height}-r{int(bool(rotated))}{profile_tag(cmyk_icc)}.{ext}"
 
 
 def ensure_print_image(

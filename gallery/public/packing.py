@@ -11,14 +11,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pikepdf
+from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gallery import filekeys
 from gallery.extensions import db
 from gallery.files import discard, get_storage, stage
-from gallery.models import Entry, Export, ExportState, Pack, User, Work, WorkStatus
-from gallery.models.submissions import utcnow
+from gallery.lifecycle.policy import pack_blockers
+from gallery.models import Export, ExportState, Pack, User
+from gallery.models.base import utcnow
+from gallery.refusals import Refused, join_ids
 from gallery.storage import new_token
 
 log = logging.getLogger(__name__)
@@ -43,64 +47,73 @@ def pack_for_export(export: Export) -> Pack | None:
     return db.session.scalar(select(Pack).where(Pack.export_id == export.id))
 
 
-def unprintable_works(exports: Iterable[Export]) -> dict[int, list[int]]:
-    """Return, per export id, the ids of its works that may no longer be printed.
+class PackRefused(Refused):
+    """A pack that may not be public as it stands; ``work_ids`` name the works that stop it."""
 
-    A work drops out when it is deleted or withdrawn or its artist revokes print consent;
-    a pack holding it must stop being handed out at once, whatever path made the change.
-    """
-    wanted = {export.id: {w for w, _copies in export.item_list} for export in exports}
-    every = set().union(*wanted.values()) if wanted else set()
-    if not every:
-        return {}
-    query = (
-        select(Work.id)
-        .join(Entry)
-        .where(
-            Work.id.in_(every),
-            Work.status != WorkStatus.WITHDRAWN,
-            Entry.consent_print.is_(True),
-        )
+    def __init__(self, work_ids: Iterable[int]) -> None:
+        """Say which works keep the pack off the public site."""
+        self.work_ids = sorted(work_ids)
+        super().__init__(blocked_message(self.work_ids))
+
+
+def blocked_message(work_ids: Iterable[int]):
+    """Say which works keep a pack off the public site (lazy, in the reader's language)."""
+    return _l(
+        "This pack cannot be public: work %(ids)s is not published on the site, was "
+        "withdrawn or deleted, or lost its artist's consent to publish or print. Make a new "
+        "export without it.",
+        ids=join_ids(work_ids),
     )
-    printable = set(db.session.scalars(query))
-    return {eid: sorted(ids - printable) for eid, ids in wanted.items() if ids - printable}
+
+
+def blockers(packs: Iterable[Pack]) -> dict[int, list[int]]:
+    """Return, per export id of ``packs``, the works that keep the pack off the public site."""
+    return pack_blockers(pack.export for pack in packs)
 
 
 def published_packs() -> list[Pack]:
-    """Return the packs the public sees: published, and every work in them still printable."""
+    """Return the packs the public sees: published, and every work in them public and
+    printable (the lifecycle's pack rule)."""
     query = select(Pack).where(Pack.published.is_(True)).options(selectinload(Pack.export))
     packs = list(db.session.scalars(query.order_by(Pack.published_at.desc(), Pack.id.desc())))
-    blocked = unprintable_works(pack.export for pack in packs)
+    blocked = blockers(packs)
     return [pack for pack in packs if pack.export_id not in blocked]
 
 
 def hidden_packs() -> list[Pack]:
-    """Return, for staff, the packs the public does not see: unpublished or holding a work
-    that may no longer be printed."""
+    """Return, for staff, the packs the public does not see: unpublished or blocked."""
     query = select(Pack).options(selectinload(Pack.export)).order_by(Pack.created_at.desc())
     packs = list(db.session.scalars(query))
-    blocked = unprintable_works(pack.export for pack in packs)
+    blocked = blockers(packs)
     return [pack for pack in packs if not pack.published or pack.export_id in blocked]
 
 
 def find_public_pack(pack_id: int) -> Pack | None:
-    """Return the pack if it is published and its PDF is finished, else None."""
+    """Return the pack if the public may see it (published, finished, not blocked), else None."""
     pack = db.session.get(Pack, pack_id)
     if pack is None or not pack.published or find_finished_export(pack.export_id) is None:
         return None
-    if unprintable_works([pack.export]):
+    if blockers([pack]):
         return None
     return pack
 
 
+def check_publishable(export: Export) -> None:
+    """Raise ``PackRefused`` unless every work of ``export`` may be in a public pack."""
+    blocked = pack_blockers([export]).get(export.id)
+    if blocked:
+        raise PackRefused(blocked)
+
+
 def publish_pack(*, export: Export, title: str, description: str, by: User) -> Pack:
     """Make a pack of a finished export, render its first-sheet preview and publish it."""
+    check_publishable(export)
     pdf = get_storage().read(export.pdf_key)
     pack = Pack(export=export, title=title, description=description)
     pack.page_width_mm, pack.page_height_mm = _page_size_mm(pdf)
     preview = render_preview(pdf)
     if preview is not None:
-        pack.preview_key = f"packs/{new_token()}-preview.webp"
+        pack.preview_key = filekeys.pack_preview_key(new_token())
         stage(pack.preview_key, preview)
     db.session.add(pack)
     set_published(pack, published=True, by=by)
@@ -108,10 +121,13 @@ def publish_pack(*, export: Export, title: str, description: str, by: User) -> P
 
 
 def set_published(pack: Pack, *, published: bool, by: User) -> None:
-    """Show or hide the pack on the public site."""
-    pack.published = published
+    """Show or hide the pack on the public site; showing it needs every work to allow it."""
     if published:
+        if find_finished_export(pack.export.id) is None:
+            raise Refused(_l("This pack has no finished PDF."), status=404)
+        check_publishable(pack.export)
         pack.published_at = utcnow()
+    pack.published = published
     db.session.flush()
     log.info("pack %s %s by user %s", pack.id, "published" if published else "hidden", by.id)
 

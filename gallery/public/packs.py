@@ -12,6 +12,8 @@ from gallery.models import Pack
 from gallery.permissions import can_publish_pack
 from gallery.public import packing
 from gallery.public.forms import ButtonForm, PackForm
+from gallery.public.packing import PackRefused
+from gallery.refusals import Refused
 from gallery.serving import send_stored
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
@@ -30,21 +32,12 @@ def _pack_or_404(pack_id: int) -> Pack:
     return pack
 
 
-def _unprintable_message(work_ids: list[int]) -> str:
-    """Say which works keep a pack off the public site."""
-    return _(
-        "This pack cannot be public: work %(ids)s was withdrawn, deleted or lost its "
-        "artist's consent to print. Make a new export without it.",
-        ids=", ".join(str(i) for i in work_ids),
-    )
-
-
 @bp.route("")
 def index():
     """List the published sticker packs (and, for staff, the hidden ones)."""
     manage = can_publish_pack(current_user)
     hidden = packing.hidden_packs() if manage else []
-    blocked = packing.unprintable_works(pack.export for pack in hidden)
+    blocked = packing.blockers(hidden)
     # Only staff get the buttons' form: visitors' pages set no session cookie.
     button = ButtonForm() if manage else None
     return render_template(
@@ -62,19 +55,21 @@ def show(pack_id: int):
     pack = _pack_or_404(pack_id)
     manage = can_publish_pack(current_user)
     button = ButtonForm() if manage else None
-    blocked = packing.unprintable_works([pack.export]).get(pack.export_id) if manage else None
+    blocked = packing.blockers([pack]).get(pack.export_id) if manage else None
     return render_template(
         "packs/show.html", pack=pack, manage=manage, button=button, blocked=blocked
     )
 
 
-def _show_refused(pack: Pack, message: str, blocked: list[int]):
-    """Render a staff pack page with ``message`` for an action refused as it stands (409)."""
-    flash(message, "error")
+def _show_refused(pack: Pack, refused: Refused):
+    """Render a staff pack page saying why an action was refused, with its status."""
+    for message in refused.messages():
+        flash(message, "error")
+    blocked = getattr(refused, "work_ids", None)
     page = render_template(
         "packs/show.html", pack=pack, manage=True, button=ButtonForm(), blocked=blocked
     )
-    return page, 409
+    return page, refused.status
 
 
 @bp.route("/<int:pack_id>/download")
@@ -108,25 +103,27 @@ def new():
         flash(_("This export is already a sticker pack."), "info")
         return redirect(url_for("packs.show", pack_id=existing.id), code=303)
     form = PackForm()
-    blocked = packing.unprintable_works([export]).get(export.id)
-    if blocked:
-        flash(_unprintable_message(blocked), "error")
-        if request.method == "POST":
-            return render_template("packs/new.html", form=form, export=export), 409
-    elif form.validate_on_submit():
+    try:
+        packing.check_publishable(export)
+        if not form.validate_on_submit():
+            return render_template("packs/new.html", form=form, export=export)
         pack = packing.publish_pack(
             export=export,
             title=form.title.data,
             description=form.description.data,
             by=current_user,
         )
-        db.session.commit()
-        if not pack.preview_key:
-            flash(_("The pack is published, but no preview could be made of it."), "info")
-        else:
-            flash(_("The pack is published."), "success")
-        return redirect(url_for("packs.show", pack_id=pack.id), code=303)
-    return render_template("packs/new.html", form=form, export=export)
+    except PackRefused as refused:
+        for message in refused.messages():
+            flash(message, "error")
+        code = refused.status if request.method == "POST" else 200
+        return render_template("packs/new.html", form=form, export=export), code
+    db.session.commit()
+    if not pack.preview_key:
+        flash(_("The pack is published, but no preview could be made of it."), "info")
+    else:
+        flash(_("The pack is published."), "success")
+    return redirect(url_for("packs.show", pack_id=pack.id), code=303)
 
 
 @bp.route("/<int:pack_id>/publish", methods=["POST"])
@@ -148,12 +145,10 @@ def _toggle(pack_id: int, *, published: bool, message: str):
     pack = db.get_or_404(Pack, pack_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if published and packing.find_finished_export(pack.export_id) is None:
-        abort(404)
-    blocked = packing.unprintable_works([pack.export]).get(pack.export_id)
-    if published and blocked:
-        return _show_refused(pack, _unprintable_message(blocked), blocked)
-    packing.set_published(pack, published=published, by=current_user)
+    try:
+        packing.set_published(pack, published=published, by=current_user)
+    except Refused as refused:
+        return _show_refused(pack, refused)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("packs.show", pack_id=pack.id), code=303)

@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, func, select
 
 from gallery.extensions import db
-from gallery.models import Decision, Entry, Work, WorkStatus
+from gallery.lifecycle.policy import public_condition
+from gallery.models import Decision, DecisionAction, Entry, Work
 
 PER_PAGE = 24
 
@@ -54,21 +55,16 @@ class WorkPage:
 def published_at() -> ColumnElement[datetime]:
     """Return the SQL expression for when a work was published.
 
-    The latest decision that moved it to "published" (re-publishing counts anew); works
-    published before decisions were logged fall back to their upload time.
+    The latest decision to publish it (re-publishing counts anew); works published before
+    decisions were logged fall back to their upload time.
     """
     decided = (
         select(func.max(Decision.created_at))
-        .where(Decision.work_id == Work.id, Decision.to_status == WorkStatus.PUBLISHED)
+        .where(Decision.work_id == Work.id, Decision.action == DecisionAction.PUBLISHED)
         .correlate(Work)
         .scalar_subquery()
     )
     return func.coalesce(decided, Work.created_at)
-
-
-def is_public() -> ColumnElement[bool]:
-    """Return the condition every public query applies: published and consented."""
-    return (Work.status == WorkStatus.PUBLISHED) & Entry.consent_publish.is_(True)
 
 
 def _public_select() -> Select:
@@ -77,7 +73,7 @@ def _public_select() -> Select:
     return (
         select(Work, when)
         .join(Entry, Work.entry_id == Entry.id)
-        .where(is_public())
+        .where(public_condition())
         .order_by(when.desc(), Work.id.desc())
     )
 
@@ -90,7 +86,7 @@ def _rows(query: Select) -> list[PublicWork]:
 def gallery_page(*, page: int, per_page: int = PER_PAGE) -> WorkPage:
     """Return one page of the public gallery, newest first."""
     total = db.session.scalar(
-        select(func.count(Work.id)).join(Entry, Work.entry_id == Entry.id).where(is_public())
+        select(func.count(Work.id)).join(Entry, Work.entry_id == Entry.id).where(public_condition())
     )
     pages = max(1, math.ceil((total or 0) / per_page))
     page = min(max(page, 1), pages)

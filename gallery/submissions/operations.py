@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from gallery.curation.hooks import works_created
 from gallery.extensions import db
-from gallery.files import discard, keep_with_transaction
-from gallery.models import Entry, Licence, Work, WorkStatus
+from gallery.files import keep_with_transaction
+from gallery.lifecycle.deletion import delete_entry as lifecycle_delete_entry
+from gallery.models import DeletionReason, Entry, Licence, Work, WorkStatus
 from gallery.submissions.images import StoredImage
 
 
@@ -110,16 +111,13 @@ def update_credit(entry: Entry, *, credit: Credit, titles: Sequence[str]) -> Non
 
 
 def withdraw_entry(entry: Entry) -> None:
-    """Take every work of the entry out of curation, publication and print."""
+    """Take every work of the entry out of curation, publication and print, for good."""
     for work in entry.works:
         work.status = WorkStatus.WITHDRAWN
+        work.published = work.selected = False
     db.session.flush()
 
 
 def delete_entry(entry: Entry) -> None:
-    """Delete the entry, its works and (after commit) their files."""
-    for work in entry.works:
-        for key in work.file_keys():
-            discard(key)
-    db.session.delete(entry)
-    db.session.flush()
+    """Delete the entry at the artist's request, with everything ever made from its works."""
+    lifecycle_delete_entry(entry, reason=DeletionReason.ARTIST)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from gallery.curation.history import released_status
-from gallery.models import Work, WorkStatus
+from gallery.models import Work, WorkState, WorkStatus
 
 
 def artist_status(work: Work) -> str:
@@ -18,9 +18,10 @@ def artist_status(work: Work) -> str:
         return _("Withdrawn")
     released = released_status(work)
     labels = {
-        WorkStatus.SHORTLISTED: _("Shortlisted"),
-        WorkStatus.SELECTED: _("Selected for print"),
-        WorkStatus.PUBLISHED: _("Published"),
-        WorkStatus.DECLINED: _("Not selected"),
+        WorkState.SHORTLISTED: _("Shortlisted"),
+        WorkState.SELECTED: _("Selected for print"),
+        WorkState.PUBLISHED: _("Published"),
+        WorkState.PUBLISHED_SELECTED: _("Published and selected for print"),
+        WorkState.DECLINED: _("Not selected"),
     }
     return labels.get(released, _("Received"))

@@ -10,7 +10,8 @@ from PIL import Image
 
 from gallery.extensions import db
 from gallery.files import get_storage
-from gallery.models import Entry, Licence, Role, User, Vote, Work, WorkStatus
+from gallery.models import Entry, Licence, Role, User, Vote, Work, WorkState, WorkStatus
+from tests.factories import set_state
 
 _numbers = itertools.count(1)
 
@@ -31,7 +32,7 @@ def add_entry(
     consent_print: bool = True,
     phashes: list[str] | None = None,
     has_alpha: bool = False,
-    status: WorkStatus = WorkStatus.NEW,
+    status: WorkState | WorkStatus = WorkState.NEW,
     files: bool = False,
 ) -> list[Work]:
     """Create an entry with ``works`` works as rows; ``files`` also writes their derivatives."""
@@ -49,18 +50,20 @@ def add_entry(
         # Far-apart default hashes: nothing is a near-duplicate unless a test says so.
         default_hash = f"{(number * 7919 + position * 104729) * 0x9E3779B97F4A7C15 % 2**64:016x}"
         entry.works.append(
-            Work(
-                position=position,
-                title=f"Work {number}.{position}",
-                file_token=token,
-                master_ext="png",
-                derivative_widths="320,640",
-                width=1200,
-                height=900,
-                has_alpha=has_alpha,
-                status=status,
-                content_sha256=f"{number:032x}{position:032x}",
-                phash=(phashes or [])[position] if phashes else default_hash,
+            set_state(
+                Work(
+                    position=position,
+                    title=f"Work {number}.{position}",
+                    file_token=token,
+                    master_ext="png",
+                    derivative_widths="320,640",
+                    width=1200,
+                    height=900,
+                    has_alpha=has_alpha,
+                    content_sha256=f"{number:032x}{position:032x}",
+                    phash=(phashes or [])[position] if phashes else default_hash,
+                ),
+                status,
             )
         )
     db.session.add(entry)

@@ -7,71 +7,112 @@ from sqlalchemy import select
 
 from gallery.curation.operations import DecisionRefused, decide, decide_many
 from gallery.extensions import db
-from gallery.models import Decision, DecisionSource, Work, WorkStatus
+from gallery.models import Decision, DecisionAction, DecisionSource, Work, WorkState, WorkStatus
 from tests.curation.factories import add_entry, add_user, post
 
 
 def _log(work_id: int) -> list[tuple]:
-    """Return (user, source, from, to) of a work's decisions, oldest first."""
-    rows = db.session.execute(
-        select(Decision.user_id, Decision.source, Decision.from_status, Decision.to_status)
-        .where(Decision.work_id == work_id)
-        .order_by(Decision.id)
+    """Return (user, source, action, state after) of a work's decisions, oldest first."""
+    rows = db.session.scalars(
+        select(Decision).where(Decision.work_id == work_id).order_by(Decision.id)
     )
-    return [tuple(row) for row in rows]
+    return [(d.user_id, d.source, d.action, d.state) for d in rows]
 
 
-def test_decide_sets_the_status_and_logs_who_when_from_to(ctx):
-    """Each change is one log row; setting the same status again changes nothing."""
+def test_decide_sets_the_state_and_logs_who_what_and_the_result(ctx):
+    """Each change is one log row; taking the same decision again changes nothing."""
     decider = add_user("curator", decider=True)
     work = add_entry()[0]
-    first = decide(work=work, status=WorkStatus.SHORTLISTED, by=decider)
-    decide(work=work, status=WorkStatus.PUBLISHED, by=decider)
-    assert decide(work=work, status=WorkStatus.PUBLISHED, by=decider) is None
+    first = decide(work=work, action=DecisionAction.SHORTLISTED, by=decider)
+    decide(work=work, action=DecisionAction.PUBLISHED, by=decider)
+    assert decide(work=work, action=DecisionAction.PUBLISHED, by=decider) is None
     db.session.commit()
-    assert work.status == WorkStatus.PUBLISHED
+    assert work.state == WorkState.PUBLISHED
     assert first.created_at is not None
     assert _log(work.id) == [
-        (decider.id, DecisionSource.WEB, WorkStatus.NEW, WorkStatus.SHORTLISTED),
-        (decider.id, DecisionSource.WEB, WorkStatus.SHORTLISTED, WorkStatus.PUBLISHED),
+        (decider.id, DecisionSource.WEB, DecisionAction.SHORTLISTED, WorkState.SHORTLISTED),
+        (decider.id, DecisionSource.WEB, DecisionAction.PUBLISHED, WorkState.PUBLISHED),
     ]
 
 
+def test_publishing_and_selecting_for_print_are_separate_decisions(ctx):
+    """A work can be both; each can be taken back on its own; shortlisting takes back both."""
+    decider = add_user("curator", decider=True)
+    work = add_entry()[0]
+    decide(work=work, action=DecisionAction.PUBLISHED, by=decider)
+    decide(work=work, action=DecisionAction.SELECTED, by=decider)
+    assert (work.status, work.published, work.selected) == (WorkStatus.ACCEPTED, True, True)
+    assert work.state == WorkState.PUBLISHED_SELECTED
+    decide(work=work, action=DecisionAction.UNPUBLISHED, by=decider)
+    assert work.state == WorkState.SELECTED
+    decide(work=work, action=DecisionAction.UNSELECTED, by=decider)
+    # Neither decision left: the work is back among those being judged.
+    assert work.state == WorkState.SHORTLISTED
+    decide(work=work, action=DecisionAction.SELECTED, by=decider)
+    decide(work=work, action=DecisionAction.PUBLISHED, by=decider)
+    decide(work=work, action=DecisionAction.DECLINED, by=decider)
+    assert (work.status, work.published, work.selected) == (WorkStatus.DECLINED, False, False)
+    db.session.commit()
+    assert [action for _u, _s, action, _state in _log(work.id)] == [
+        DecisionAction.PUBLISHED,
+        DecisionAction.SELECTED,
+        DecisionAction.UNPUBLISHED,
+        DecisionAction.UNSELECTED,
+        DecisionAction.SELECTED,
+        DecisionAction.PUBLISHED,
+        DecisionAction.DECLINED,
+    ]
+
+
+def test_the_database_refuses_a_decision_without_an_accepted_work(ctx):
+    """Published or selected works are accepted, and accepted works carry a decision."""
+    from sqlalchemy.exc import IntegrityError
+
+    work = add_entry()[0]
+    work.published = True
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    work = db.session.get(Work, work.id)
+    work.status = WorkStatus.ACCEPTED
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
 @pytest.mark.parametrize(
-    ("status", "consents", "message"),
+    ("action", "consents", "message"),
     [
-        (WorkStatus.PUBLISHED, {"consent_publish": False}, "did not allow publishing"),
-        (WorkStatus.SELECTED, {"consent_print": False}, "did not allow printing"),
+        (DecisionAction.PUBLISHED, {"consent_publish": False}, "did not allow publishing"),
+        (DecisionAction.SELECTED, {"consent_print": False}, "did not allow printing"),
     ],
 )
-def test_consent_is_required_to_publish_and_to_select_for_print(ctx, status, consents, message):
+def test_consent_is_required_to_publish_and_to_select_for_print(ctx, action, consents, message):
     """Without the artist's consent the decision is refused with a reason, nothing logged."""
     decider = add_user("curator", decider=True)
     work = add_entry(**consents)[0]
     with pytest.raises(DecisionRefused) as refused:
-        decide(work=work, status=status, by=decider)
+        decide(work=work, action=action, by=decider)
     assert message in str(refused.value.reason)
     assert work.status == WorkStatus.NEW
     assert _log(work.id) == []
 
 
-def test_withdrawn_works_and_non_decisions_are_refused(ctx):
-    """A withdrawn work stays withdrawn; "new" and "withdrawn" are not decisions."""
+def test_withdrawn_works_are_refused(ctx):
+    """A withdrawn work stays withdrawn, whatever the decision."""
     decider = add_user("admin")
     withdrawn = add_entry(status=WorkStatus.WITHDRAWN)[0]
-    with pytest.raises(DecisionRefused, match="withdrew"):
-        decide(work=withdrawn, status=WorkStatus.SHORTLISTED, by=decider)
-    fresh = add_entry()[0]
-    for status in (WorkStatus.NEW, WorkStatus.WITHDRAWN):
-        with pytest.raises(DecisionRefused):
-            decide(work=fresh, status=status, by=decider)
+    for action in DecisionAction:
+        with pytest.raises(DecisionRefused, match="withdrew"):
+            decide(work=withdrawn, action=action, by=decider)
+    assert withdrawn.state == WorkState.WITHDRAWN
 
 
 def test_curators_without_the_deciding_right_are_refused(ctx):
     """A plain curator cannot decide, even through the domain function."""
     work = add_entry()[0]
     with pytest.raises(DecisionRefused, match="right to decide"):
-        decide(work=work, status=WorkStatus.SHORTLISTED, by=add_user("curator"))
+        decide(work=work, action=DecisionAction.SHORTLISTED, by=add_user("curator"))
 
 
 def test_decide_many_proceeds_with_the_allowed_and_lists_the_refused(ctx):
@@ -81,7 +122,7 @@ def test_decide_many_proceeds_with_the_allowed_and_lists_the_refused(ctx):
     no_publish = add_entry(consent_publish=False)[0]
     withdrawn = add_entry(status=WorkStatus.WITHDRAWN)[0]
     outcome = decide_many(
-        works=[*ok, no_publish, withdrawn], status=WorkStatus.PUBLISHED, by=decider
+        works=[*ok, no_publish, withdrawn], action=DecisionAction.PUBLISHED, by=decider
     )
     db.session.commit()
     assert [w.id for w in outcome.decided] == [w.id for w in ok]
@@ -90,7 +131,7 @@ def test_decide_many_proceeds_with_the_allowed_and_lists_the_refused(ctx):
     assert "did not allow publishing" in refused[no_publish.id]
     assert "withdrew" in refused[withdrawn.id]
     assert no_publish.status == WorkStatus.NEW
-    assert all(w.status == WorkStatus.PUBLISHED for w in ok)
+    assert all(w.state == WorkState.PUBLISHED for w in ok)
 
 
 def test_bulk_form_in_the_gallery_decides_ticked_works_and_lists_refusals(
@@ -115,8 +156,8 @@ def test_bulk_form_in_the_gallery_decides_ticked_works_and_lists_refusals(
     assert "2 works decided." in html
     assert f"Not changed: {no_print_title}" in html and "did not allow printing" in html
     with app.app_context():
-        statuses = {w.id: w.status for w in db.session.scalars(select(Work))}
-    assert statuses == {a: WorkStatus.SELECTED, b: WorkStatus.SELECTED, no_print_id: WorkStatus.NEW}
+        states = {w.id: w.state for w in db.session.scalars(select(Work))}
+    assert states == {a: WorkState.SELECTED, b: WorkState.SELECTED, no_print_id: WorkState.NEW}
 
 
 def test_only_deciders_see_and_use_decisions(app, client, login_user_as):
@@ -126,7 +167,7 @@ def test_only_deciders_see_and_use_decisions(app, client, login_user_as):
         work_id = add_entry()[0].id
     page = f"/curate/works/{work_id}"
     html = client.get(page).get_data(as_text=True)
-    assert "Save decision" not in html
+    assert "Publish on the site" not in html and 'name="status"' not in html
     assert 'form="bulk"' not in client.get("/curate").get_data(as_text=True)
     assert post(client, page, f"{page}/decide", {"status": "shortlisted"}).status_code == 403
     assert post(client, page, "/curate/bulk", {"status": "declined"}).status_code == 403
@@ -145,9 +186,29 @@ def test_the_work_page_shows_the_decision_log_and_refusals(app, client, login_us
     assert "did not allow publishing" in refused.get_data(as_text=True)
     html = client.get(page).get_data(as_text=True)
     log = html[html.index("Decision log") :]
-    assert staff.login in log and "New" in log and "Shortlisted" in log
+    assert staff.login in log and "Shortlist" in log and "Shortlisted" in log
     with app.app_context():
-        assert [row[3] for row in _log(work_id)] == [WorkStatus.SHORTLISTED]
+        assert [row[3] for row in _log(work_id)] == [WorkState.SHORTLISTED]
+
+
+def test_the_work_page_offers_publishing_and_printing_as_two_decisions(app, client, login_user_as):
+    """Publish, then select: both show, and each has its own way back."""
+    login_user_as(client, app, "curator", decider=True)
+    with app.app_context():
+        work_id = add_entry()[0].id
+    page = f"/curate/works/{work_id}"
+    html = client.get(page).get_data(as_text=True)
+    assert 'value="published"' in html and 'value="selected"' in html
+    assert 'value="unpublished"' not in html
+    post(client, page, f"{page}/decide", {"status": "published"})
+    post(client, page, f"{page}/decide", {"status": "selected"})
+    html = client.get(page).get_data(as_text=True)
+    assert "Published and selected for print" in html
+    assert 'value="unpublished"' in html and 'value="unselected"' in html
+    assert 'value="published"' not in html and 'value="selected"' not in html
+    post(client, page, f"{page}/decide", {"status": "unpublished"})
+    with app.app_context():
+        assert db.session.get(Work, work_id).state == WorkState.SELECTED
 
 
 def test_cli_set_status_applies_the_same_rules_and_logs_cli(app, runner):
@@ -159,6 +220,10 @@ def test_cli_set_status_applies_the_same_rules_and_logs_cli(app, runner):
     result = runner.invoke(args=["works", "set-status", str(ok), "published"])
     assert result.exit_code == 0, result.output
     assert result.output == f"{ok}\tnew -> published\n"
+    both = runner.invoke(args=["works", "set-status", str(ok), "selected"])
+    assert both.output == f"{ok}\tpublished -> published+selected\n"
+    again = runner.invoke(args=["works", "set-status", str(ok), "selected"])
+    assert again.output == f"{ok}\tselected\tunchanged\n"
     refused = runner.invoke(args=["works", "set-status", str(no_print), "selected"])
     assert refused.exit_code == 1
     assert "did not allow printing" in refused.output
@@ -167,5 +232,8 @@ def test_cli_set_status_applies_the_same_rules_and_logs_cli(app, runner):
     assert missing.exit_code == 1 and "no work with id 999" in missing.output
     assert runner.invoke(args=["works", "set-status", str(ok), "withdrawn"]).exit_code == 2
     with app.app_context():
-        assert _log(ok) == [(None, DecisionSource.CLI, WorkStatus.NEW, WorkStatus.PUBLISHED)]
+        assert _log(ok) == [
+            (None, DecisionSource.CLI, DecisionAction.PUBLISHED, WorkState.PUBLISHED),
+            (None, DecisionSource.CLI, DecisionAction.SELECTED, WorkState.PUBLISHED_SELECTED),
+        ]
         assert _log(no_print) == [] and _log(withdrawn) == []

@@ -7,7 +7,16 @@ import re
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.models import Comparison, ComparisonOutcome, Decision, PairPool, Work, WorkStatus
+from gallery.models import (
+    Comparison,
+    ComparisonOutcome,
+    Decision,
+    DecisionAction,
+    PairPool,
+    Work,
+    WorkState,
+    WorkStatus,
+)
 from tests.curation.factories import add_entry, csrf, grid_ids
 
 SECRET_CREDIT, SECRET_NOTE = "Secret Name", "a note only the artist wrote"
@@ -217,9 +226,9 @@ def test_deciders_tick_the_top_n_and_select_them_for_print(app, client, login_us
     assert "1 work selected for print." in page
     assert "did not allow printing" in page
     with app.app_context():
-        assert db.session.get(Work, allowed).status == WorkStatus.SELECTED
+        assert db.session.get(Work, allowed).state == WorkState.SELECTED
         assert db.session.get(Work, refused).status == WorkStatus.SHORTLISTED
-        assert db.session.scalar(select(Decision.to_status)) == WorkStatus.SELECTED
+        assert db.session.scalar(select(Decision.action)) == DecisionAction.SELECTED
     # Selected works stay on the shortlist's ranking, with their new status.
     html = client.get("/curate/pairs/ranking").get_data(as_text=True)
     assert f'value="{allowed}" form="select"' in html and "Selected for print" in html

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from gallery.curation.operations import decide, release_decisions
 from gallery.extensions import db
-from gallery.models import Work, WorkStatus
+from gallery.models import DecisionAction, Work
 from gallery.submissions.operations import hash_claim_token
 from tests.curation.factories import add_entry, add_user, post
+from tests.factories import set_state
 
 TOKEN = "claim-token-for-release-tests"
 
@@ -31,8 +32,8 @@ def test_decisions_show_only_after_release_and_later_ones_wait(app, client):
         ids = _claim_entry()
         admin = add_user("admin")
         works = [db.session.get(Work, i) for i in ids]
-        decide(work=works[0], status=WorkStatus.PUBLISHED, by=admin)
-        decide(work=works[1], status=WorkStatus.DECLINED, by=admin)
+        decide(work=works[0], action=DecisionAction.PUBLISHED, by=admin)
+        decide(work=works[1], action=DecisionAction.DECLINED, by=admin)
         db.session.commit()
     assert _statuses(client) == ["Received", "Received", "Received"]
     with app.app_context():
@@ -41,15 +42,20 @@ def test_decisions_show_only_after_release_and_later_ones_wait(app, client):
     assert _statuses(client) == ["Published", "Not selected", "Received"]
     with app.app_context():
         admin = add_user("admin")
-        decide(work=db.session.get(Work, ids[2]), status=WorkStatus.SELECTED, by=admin)
-        decide(work=db.session.get(Work, ids[0]), status=WorkStatus.SHORTLISTED, by=admin)
+        decide(work=db.session.get(Work, ids[2]), action=DecisionAction.SELECTED, by=admin)
+        decide(work=db.session.get(Work, ids[0]), action=DecisionAction.SHORTLISTED, by=admin)
+        decide(work=db.session.get(Work, ids[2]), action=DecisionAction.PUBLISHED, by=admin)
         db.session.commit()
     # Taken after the release: the artist still sees the released state.
     assert _statuses(client) == ["Published", "Not selected", "Received"]
     with app.app_context():
         release_decisions(by=None)
         db.session.commit()
-    assert _statuses(client) == ["Shortlisted", "Not selected", "Selected for print"]
+    assert _statuses(client) == [
+        "Shortlisted",
+        "Not selected",
+        "Published and selected for print",
+    ]
 
 
 def test_admin_releases_with_one_button_on_the_curation_page(app, client, login_user_as):
@@ -72,8 +78,8 @@ def test_withdrawn_shows_withdrawn_whatever_was_released(app, client):
     with app.app_context():
         ids = _claim_entry(1)
         work = db.session.get(Work, ids[0])
-        decide(work=work, status=WorkStatus.PUBLISHED, by=None)
+        decide(work=work, action=DecisionAction.PUBLISHED, by=None)
         release_decisions(by=None)
-        work.status = WorkStatus.WITHDRAWN
+        set_state(work, "withdrawn")
         db.session.commit()
     assert _statuses(client) == ["Withdrawn"]

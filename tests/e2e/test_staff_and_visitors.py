@@ -7,13 +7,14 @@ import re
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.models import Licence, Vote, Work, WorkStatus
+from gallery.models import Licence, Vote, Work, WorkState
 from gallery.submissions.images import store_upload
 from gallery.submissions.operations import Credit, create_entry
 from tests.conftest import image_bytes, make_staff
+from tests.factories import set_state
 
 
-def add_works(app, count: int, *, status: WorkStatus = WorkStatus.NEW) -> list[int]:
+def add_works(app, count: int, *, status: WorkState = WorkState.NEW) -> list[int]:
     """Create ``count`` one-work entries (distinct images) with every consent; return ids."""
     ids = []
     with app.app_context():
@@ -28,7 +29,7 @@ def add_works(app, count: int, *, status: WorkStatus = WorkStatus.NEW) -> list[i
                 note="",
                 images=[(image, f"Work {n}")],
             )
-            entry.works[0].status = status
+            set_state(entry.works[0], status)
             db.session.commit()
             ids.append(entry.works[0].id)
     return ids
@@ -62,11 +63,10 @@ def test_curator_votes_with_the_keyboard_and_selects_a_work(page, live_app):
     page.goto(f"/curate/works/{third}")
     page.keyboard.press("?")
     assert page.locator("#keys").get_attribute("open") is not None
-    page.select_option("select[name='status']", "selected")
-    page.click("form[action*='/decide'] button[type='submit']")
+    page.click("form[action*='/decide'] button[value='selected']")
     page.wait_for_load_state()
     with live_app.app_context():
-        assert db.session.get(Work, third).status is WorkStatus.SELECTED
+        assert db.session.get(Work, third).state is WorkState.SELECTED
     assert "Decision log" in page.content()
 
 
@@ -74,7 +74,8 @@ def test_printer_previews_exports_and_downloads_then_a_visitor_gets_the_pack(
     page, browser, live_app
 ):
     """Preview at true size, export with a progress bar, download; publish; visitor downloads."""
-    add_works(live_app, 2, status=WorkStatus.SELECTED)
+    # Published on the site and selected for print: a pack of them may be public.
+    add_works(live_app, 2, status=WorkState.PUBLISHED_SELECTED)
     printer = make_staff(live_app, "printer")
     log_in(page, printer)
     page.goto("/print")
@@ -96,10 +97,7 @@ def test_printer_previews_exports_and_downloads_then_a_visitor_gets_the_pack(
     pack_url = page.url
 
     with live_app.app_context():
-        work = db.session.scalars(select(Work)).first()
-        work.status = WorkStatus.PUBLISHED
-        db.session.commit()
-        title = work.title
+        title = db.session.scalars(select(Work)).first().title
     visitor = browser.new_context(base_url=live_app.config["LIVE_URL"], accept_downloads=True)
     try:
         public = visitor.new_page()

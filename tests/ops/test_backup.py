@@ -134,3 +134,144 @@ def test_backup_and_restore_commands(app, runner, tmp_path, restore_target):
     result = restore_target.test_cli_runner().invoke(args=["restore", str(tmp_path / "cmd")])
     assert result.exit_code == 0, result.output
     assert "restored\t1 entries\t1 works" in result.output
+
+
+SECRET_CREDIT = "Qwzx Deleted Artist"
+
+
+def add_secret_entry() -> tuple[int, str]:
+    """Submit an entry whose credit appears nowhere else; return its work id and claim token."""
+    image = store_upload(image_bytes("PNG", (300, 200), colour=(250, 10, 10)))
+    credit = Credit(SECRET_CREDIT, "", True, True, False, Licence.CAMPAIGN)
+    entry, token = create_entry(
+        credit=credit, contact="", wants_contact=False, note="", images=[(image, "secret")]
+    )
+    db.session.commit()
+    return entry.works[0].id, token
+
+
+def delete_by_artist(token: str) -> None:
+    """Delete the entry as the artist's claim link does."""
+    from gallery.submissions.operations import delete_entry, find_entry_by_claim
+
+    delete_entry(find_entry_by_claim(token))
+    db.session.commit()
+
+
+def everything_in(folder) -> bytes:
+    """Return the bytes of every file under ``folder``."""
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_a_new_backup_holds_nothing_of_a_deleted_work(app, tmp_path):
+    """Neither its files nor its rows, not even in the database file's free pages."""
+    with app.app_context():
+        add_entry(1)
+        work_id, token = add_secret_entry()
+        keys = db.session.get(Work, work_id).file_keys()
+        delete_by_artist(token)
+        backup(tmp_path / "after")
+    saved = everything_in(tmp_path / "after")
+    assert SECRET_CREDIT.encode() not in saved
+    assert not any((tmp_path / "after" / "files" / key).exists() for key in keys)
+
+
+def test_the_live_sqlite_file_keeps_no_deleted_row_in_free_pages(app):
+    """secure_delete overwrites what a deletion frees (PostgreSQL dumps hold rows, not pages)."""
+    from pathlib import Path
+
+    with app.app_context():
+        url = db.engine.url
+        if url.get_backend_name() != "sqlite":
+            assert db.session.execute(text("SELECT 1")).scalar() == 1
+            return
+        add_entry(1)
+        _work_id, token = add_secret_entry()
+        delete_by_artist(token)
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.commit()
+        assert SECRET_CREDIT.encode() not in Path(url.database).read_bytes()
+
+
+def test_restoring_an_older_backup_deletes_again_what_newer_backups_deleted(
+    app, tmp_path, restore_target
+):
+    """The deletion is recorded in the next backup; restoring the one before forgets it too."""
+    backups = tmp_path / "backups"
+    with app.app_context():
+        add_entry(1)
+        work_id, token = add_secret_entry()
+        master = db.session.get(Work, work_id).master_key
+        backup(backups / "monday")
+        delete_by_artist(token)
+        backup(backups / "tuesday")
+    assert (backups / "monday" / "files" / master).exists(), "Monday's backup holds the work"
+    result = restore_target.test_cli_runner().invoke(args=["restore", str(backups / "monday")])
+    assert result.exit_code == 0, result.output
+    assert "deleted again\t1 works deleted after the backup" in result.output
+    assert "restored\t1 entries\t1 works" in result.output
+    with restore_target.app_context():
+        assert db.session.get(Work, work_id) is None
+        storage = get_storage()
+        assert all(SECRET_CREDIT.encode() not in storage.read(k) for k in storage.keys())
+        assert any(k.startswith("files/") for k in storage.keys()), "the other entry stays"
+
+
+def test_restore_takes_a_ledger_given_by_hand(app, tmp_path, restore_target):
+    """A deletions.json copied from elsewhere is honoured the same way."""
+    with app.app_context():
+        work_id, token = add_secret_entry()
+        backup(tmp_path / "old")
+        delete_by_artist(token)
+        backup(tmp_path / "elsewhere" / "new")
+    ledger = tmp_path / "elsewhere" / "new" / "deletions.json"
+    result = restore_target.test_cli_runner().invoke(
+        args=["restore", str(tmp_path / "old"), "--deletions", str(ledger)]
+    )
+    assert result.exit_code == 0, result.output
+    with restore_target.app_context():
+        assert db.session.get(Work, work_id) is None
+
+
+def test_backup_keep_rotates_old_backups_away(app, runner, tmp_path):
+    """`--keep N` leaves the newest N backups beside DEST and says which it removed."""
+    with app.app_context():
+        add_entry(1)
+    folder = tmp_path / "backups"
+    for name in ("b1", "b2", "b3"):
+        result = runner.invoke(args=["backup", str(folder / name), "--keep", "2"])
+        assert result.exit_code == 0, result.output
+    assert f"removed backup\t{folder / 'b1'}" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["b2", "b3"]
+    assert runner.invoke(args=["backup", str(folder / "b4"), "--keep", "0"]).exit_code == 2
+
+
+def test_backups_are_readable_by_their_owner_only(app, tmp_path):
+    """Folder 0700, every file 0600: a backup holds private contacts."""
+    with app.app_context():
+        add_entry(1)
+        backup(tmp_path / "b")
+    assert (tmp_path / "b").stat().st_mode & 0o777 == 0o700
+    for path in (tmp_path / "b").rglob("*"):
+        expected = 0o700 if path.is_dir() else 0o600
+        assert path.stat().st_mode & 0o777 == expected, path
+
+
+def test_a_new_sqlite_database_file_is_private(tmp_path):
+    """The SQLite file the app creates is the owner's alone, and so is its instance folder."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "UPLOAD_DIR": str(tmp_path / "u"),
+            "DATABASE_URL": f"sqlite:///{tmp_path}/fresh.sqlite3",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    for name in ("fresh.sqlite3", "fresh.sqlite3-wal"):
+        path = tmp_path / name
+        if path.exists():
+            assert path.stat().st_mode & 0o777 == 0o600, name
+    assert (tmp_path / "fresh.sqlite3").exists()

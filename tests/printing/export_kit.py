@@ -11,10 +11,11 @@ from render_kit import jpeg_master, mm, png_master
 
 from gallery import create_app
 from gallery.extensions import db
-from gallery.models import Entry, Licence, WorkStatus
+from gallery.models import Entry, Licence, WorkState, WorkStatus
 from gallery.submissions.images import store_upload
 from gallery.submissions.operations import work_from_image
 from tests.conftest import csrf_token_in, database_url
+from tests.factories import set_state
 
 LAYOUT = "plain-a4-6-square-90"  # A4, six 90 mm squares, bleed 2 mm, crop marks
 A4 = (210.0, 297.0)
@@ -56,7 +57,7 @@ def add_work(
     credit: str = "Jane Doe",
     title: str = "Sunrise",
     consent_print: bool = True,
-    status: WorkStatus = WorkStatus.SELECTED,
+    status: WorkState | WorkStatus = WorkState.SELECTED,
 ) -> int:
     """Store ``image`` through the real intake as a one-work entry; return the work id."""
     with app.app_context():
@@ -71,7 +72,7 @@ def add_work(
             claim_hash=stored.file_token.ljust(64, "0")[:64],
         )
         work = work_from_image(stored, title=title)
-        work.status = status
+        set_state(work, status)
         entry.works.append(work)
         db.session.add(entry)
         db.session.commit()

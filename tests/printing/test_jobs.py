@@ -46,7 +46,7 @@ def held_job(export_id: int, *, progress) -> None:
 def _queued_export(app, **fields) -> int:
     """Insert an export row directly and return its id."""
     with app.app_context():
-        export = Export(layout_id=LAYOUT, layout_name="A4", options="{}", items="[]", **fields)
+        export = Export(layout_id=LAYOUT, layout_name="A4", options="{}", **fields)
         db.session.add(export)
         db.session.commit()
         return export.id

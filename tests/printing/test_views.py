@@ -151,7 +151,7 @@ def test_a_curator_without_the_printer_role_gets_403(app, client, works):
 def test_a_running_export_shows_progress_and_refreshes_itself_without_js(app, printer):
     """While the job runs the page has a <progress> bar and a no-JS self refresh."""
     with app.app_context():
-        export = Export(layout_id=LAYOUT, layout_name="A4", options="{}", items="[[1, 2]]")
+        export = Export(layout_id=LAYOUT, layout_name="A4", options="{}")
         export.state, export.progress, export.total = ExportState.RUNNING, 1, 3
         db.session.add(export)
         db.session.commit()

@@ -16,13 +16,16 @@ from gallery.extensions import db
 from gallery.files import get_storage
 from gallery.models import (
     Decision,
+    DecisionAction,
     Entry,
     Export,
     ExportState,
     Licence,
     Work,
+    WorkState,
     WorkStatus,
 )
+from tests.factories import set_state
 
 _numbers = itertools.count(1)
 A4_POINTS = (595.276, 841.89)
@@ -48,7 +51,7 @@ def pdf_bytes(pages: int = 2, size: tuple[float, float] = A4_POINTS) -> bytes:
 def add_work(
     app,
     *,
-    status: WorkStatus = WorkStatus.PUBLISHED,
+    status: WorkState | WorkStatus = WorkState.PUBLISHED,
     consent: bool = True,
     credit: str = "Maria K.",
     credit_url: str = "",
@@ -94,7 +97,6 @@ def _add_work(*, status, consent, credit, credit_url, licence, title, widths, de
     work = Work(
         entry=entry,
         title=title,
-        status=status,
         file_token=f"tok{number:08d}",
         master_ext="png",
         derivative_widths=",".join(str(w) for w in widths),
@@ -103,6 +105,7 @@ def _add_work(*, status, consent, credit, credit_url, licence, title, widths, de
         content_sha256=f"{number:064x}",
         phash=f"{number:016x}",
     )
+    set_state(work, status)
     db.session.add(work)
     db.session.flush()
     storage = get_storage()
@@ -113,8 +116,11 @@ def _add_work(*, status, consent, credit, credit_url, licence, title, widths, de
         db.session.add(
             Decision(
                 work_id=work.id,
-                from_status=WorkStatus.SELECTED,
-                to_status=WorkStatus.PUBLISHED,
+                action=DecisionAction.PUBLISHED,
+                from_status=WorkStatus.SHORTLISTED,
+                to_status=work.status,
+                published=work.published,
+                selected=work.selected,
                 created_at=decided_at,
             )
         )
@@ -149,10 +155,10 @@ def _add_export(
         layout_id="avery-l7160",
         layout_name="Avery L7160, 21 labels 63.5 × 38.1 mm",
         options=json.dumps({}),
-        items=json.dumps([[work_id, 1] for work_id in work_ids]),
         state=state,
         sheets=sheets,
     )
+    export.set_items((work_id, 1) for work_id in work_ids)
     if with_pdf:
         data = pdf_bytes(pages=sheets)
         export.pdf_key = f"exports/export-{number}.pdf"

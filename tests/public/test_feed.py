@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from gallery.models import WorkStatus
+from gallery.models import WorkState
 from tests.conftest import csrf_token_in
 from tests.public.conftest import add_export, add_work
 
@@ -38,7 +38,7 @@ def test_feed_parses_and_lists_the_published_work(client, app, when):
 
 def test_feed_omits_hidden_works(client, app):
     """Unpublished and unconsented works are not in the feed."""
-    add_work(app, title="Draft", status=WorkStatus.SELECTED)
+    add_work(app, title="Draft", status=WorkState.SELECTED)
     add_work(app, title="No consent", consent=False)
     add_work(app, title="Shown")
     assert set(entries(read_feed(client))) == {"Shown"}

@@ -8,10 +8,13 @@ from urllib.parse import quote
 import pytest
 
 from gallery.extensions import db
-from gallery.models import Entry, Licence, Work, WorkStatus
+from gallery.models import Entry, Licence, Work, WorkState
 from tests.public.conftest import add_work
 
-HIDDEN_STATUSES = [s for s in WorkStatus if s != WorkStatus.PUBLISHED]
+# Every state but the two that include the publication decision.
+HIDDEN_STATUSES = [
+    s for s in WorkState if s not in (WorkState.PUBLISHED, WorkState.PUBLISHED_SELECTED)
+]
 
 
 def page(client, path: str, **kwargs) -> str:
@@ -124,12 +127,14 @@ def test_work_page_shows_large_image_and_other_works_by_the_same_credit(client, 
     """The work page lists the artist's other published works, not hidden ones or others'."""
     work = add_work(app, title="Main work", credit="Maria K.", widths=(320, 640, 1280))
     add_work(app, title="Sister work", credit="Maria K.")
-    add_work(app, title="Hidden sister", credit="Maria K.", status=WorkStatus.SELECTED)
+    add_work(app, title="Hidden sister", credit="Maria K.", status=WorkState.SELECTED)
+    add_work(app, title="Printed sister", credit="Maria K.", status=WorkState.PUBLISHED_SELECTED)
     add_work(app, title="Stranger's work", credit="Someone Else")
     html = page(client, f"/works/{work.id}")
     assert "<h1>Main work</h1>" in html
     assert f"/works/{work.id}/1280.webp 1280w" in html
     assert "Sister work" in html
+    assert "Printed sister" in html, "a work selected for print stays published"
     assert "Hidden sister" not in html
     assert "Stranger" not in html
 
@@ -200,4 +205,4 @@ def test_works_of_other_entries_stay_separate(app):
     with app.app_context():
         assert find_public_work(shown.id) is not None
         assert find_public_work(hidden.id) is None
-        assert db.session.get(Work, hidden.id).status == WorkStatus.PUBLISHED
+        assert db.session.get(Work, hidden.id).state == WorkState.PUBLISHED

@@ -9,8 +9,9 @@ import pytest
 
 from gallery.extensions import db
 from gallery.files import get_storage
-from gallery.models import ExportState, Pack, Work, WorkStatus
+from gallery.models import ExportState, Pack, Work, WorkState
 from tests.conftest import csrf_token_in
+from tests.factories import set_state
 from tests.public.conftest import add_export, add_work
 
 
@@ -215,27 +216,67 @@ def test_a_pack_leaves_the_public_site_when_an_artist_revokes_print_consent(prin
     assert "Spring pack" not in anonymous.get("/packs").get_data(as_text=True)
     assert "Spring pack" not in anonymous.get("/feed.atom").get_data(as_text=True)
     staff_list = printer.get("/packs").get_data(as_text=True)
-    assert f"work {revoked.id} was withdrawn, deleted or lost" in staff_list
+    assert f"work {revoked.id} is not published on the site" in staff_list
     assert press(printer, pack.id, "unpublish").status_code == 303
     refused = press(printer, pack.id, "publish")
     assert refused.status_code == 409
-    assert f"work {revoked.id} was withdrawn, deleted or lost" in refused.get_data(as_text=True)
+    assert f"work {revoked.id} is not published on the site" in refused.get_data(as_text=True)
     assert not only_pack(app).published
 
 
-@pytest.mark.parametrize("gone", ["withdrawn", "deleted"])
-def test_an_export_holding_a_withdrawn_or_deleted_work_cannot_become_a_pack(printer, app, gone):
+def test_an_export_holding_a_withdrawn_work_cannot_become_a_pack(printer, app):
     """The publish form refuses with the work's number and stores nothing."""
     work = add_work(app)
     export = add_export(app, work_ids=(work.id,))
     with app.app_context():
-        row = db.session.get(Work, work.id)
-        if gone == "withdrawn":
-            row.status = WorkStatus.WITHDRAWN
-        else:
-            db.session.delete(row)
+        set_state(db.session.get(Work, work.id), "withdrawn")
         db.session.commit()
     response = publish(printer, export.id)
     assert response.status_code == 409
-    assert f"work {work.id} was withdrawn, deleted or lost" in response.get_data(as_text=True)
+    assert f"work {work.id} is not published on the site" in response.get_data(as_text=True)
     assert all_packs(app) == []
+
+
+@pytest.mark.parametrize(
+    ("state", "consent"),
+    [
+        (WorkState.NEW, False),
+        (WorkState.NEW, True),
+        (WorkState.SELECTED, True),
+        (WorkState.DECLINED, True),
+        (WorkState.SHORTLISTED, True),
+        (WorkState.PUBLISHED, False),
+    ],
+    ids=[
+        "unconsented-undecided",
+        "undecided",
+        "selected-only",
+        "declined",
+        "shortlisted",
+        "published-without-consent",
+    ],
+)
+def test_a_printer_alone_cannot_make_an_unpublished_work_public(printer, app, state, consent):
+    """A work with print consent goes into an export, but a pack of it is refused unless the
+    artist consented to publication and a curator published it: no page, download, preview or
+    feed entry, even for a pack published earlier."""
+    work = add_work(app, status=state, consent=consent, title="Not for the public")
+    export = add_export(app, work_ids=(work.id,))
+    response = publish(printer, export.id)
+    assert response.status_code == 409
+    assert f"work {work.id} is not published on the site" in response.get_data(as_text=True)
+    assert all_packs(app) == []
+    # A pack made earlier, when the work was still public, is hidden by the same rule.
+    with app.app_context():
+        db.session.add(Pack(export_id=export.id, title="Old pack", published=True))
+        db.session.commit()
+        pack_id = db.session.scalar(db.select(Pack.id))
+    anonymous = app.test_client()
+    for path in (
+        f"/packs/{pack_id}",
+        f"/packs/{pack_id}/download",
+        f"/packs/{pack_id}/preview.webp",
+    ):
+        assert anonymous.get(path).status_code == 404, path
+    assert "Old pack" not in anonymous.get("/packs").get_data(as_text=True)
+    assert "Old pack" not in anonymous.get("/feed.atom").get_data(as_text=True)

@@ -1,0 +1,151 @@
+"""A gallery holding every kind of artifact a work can leave behind, and ways to look for it."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pdfplumber
+import pikepdf
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from gallery.extensions import db
+from gallery.files import get_storage
+from gallery.models import Export, Licence, Pack, User, Work
+from gallery.public.packing import publish_pack
+from gallery.submissions.images import store_upload
+from gallery.submissions.operations import Credit, create_entry
+from tests.conftest import image_bytes, make_staff
+from tests.factories import set_state
+
+LAYOUT = "plain-a4-6-square-90"
+# Big enough for a print source (over 2400 px), so every kind of file exists.
+SIZE = (2600, 1800)
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """One submitted work: its id, claim token, colour and credit."""
+
+    work_id: int
+    entry_id: int
+    token: str
+    colour: tuple[int, int, int]
+    credit: str
+
+
+def submit_artwork(app, *, colour, credit: str, state: str = "published+selected") -> Artwork:
+    """Store an entry of one big PNG in ``colour`` through the intake, in ``state``."""
+    with app.app_context():
+        image = store_upload(image_bytes("PNG", SIZE, colour=colour))
+        entry, token = create_entry(
+            credit=Credit(credit, "", True, True, False, Licence.CC_BY),
+            contact="",
+            wants_contact=False,
+            note="",
+            images=[(image, f"Work by {credit}")],
+        )
+        set_state(entry.works[0], state)
+        db.session.commit()
+        return Artwork(entry.works[0].id, entry.id, token, colour, credit)
+
+
+def export_works(app, runner, tmp_path, *work_ids: int) -> int:
+    """Make a sticker-sheet export of ``work_ids`` with the `export` command; return its id."""
+    args = ["export", "--layout", LAYOUT, "--output", str(tmp_path / "out.pdf")]
+    for work_id in work_ids:
+        args += ["--work", str(work_id)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    return int(result.stdout.strip().rsplit(" ", 1)[-1])
+
+
+def make_pack(app, export_id: int, title: str) -> int:
+    """Publish the export as a sticker pack (with its preview); return the pack id."""
+    printer = make_staff(app, "printer")
+    with app.app_context():
+        pack = publish_pack(
+            export=db.session.get(Export, export_id),
+            title=title,
+            description="",
+            by=db.session.get(User, printer.id),
+        )
+        db.session.commit()
+        assert pack.preview_key, "pdftoppm makes the pack preview"
+        return pack.id
+
+
+def stored_keys(app) -> set[str]:
+    """Return every key in the app's file store."""
+    with app.app_context():
+        return set(get_storage().keys())
+
+
+def _shows_colour(image: Image.Image, colour, tolerance: int = 40) -> bool:
+    """Tell whether a fifth or more of ``image`` is close to ``colour``."""
+    small = image.convert("RGB").resize((64, 64))
+    close = sum(
+        1
+        for pixel in small.get_flattened_data()
+        if all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
+    )
+    return close >= 64 * 64 // 5
+
+
+def _pdf_holds(data: bytes, colour, credit: str) -> bool:
+    """Tell whether a PDF's text names ``credit`` or one of its images shows ``colour``."""
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        if any(credit in (page.extract_text() or "") for page in document.pages):
+            return True
+    with pikepdf.open(io.BytesIO(data)) as document:
+        for page in document.pages:
+            for raw in page.get_images().values():
+                picture = pikepdf.PdfImage(raw).as_pil_image()
+                if _shows_colour(picture, colour):
+                    return True
+    return False
+
+
+def files_holding(app, art: Artwork) -> list[str]:
+    """Return the stored files that hold ``art``'s pixels or credit, whatever their name."""
+    found = []
+    with app.app_context():
+        storage = get_storage()
+        for key in storage.keys():
+            data = storage.read(key)
+            if key.endswith(".pdf"):
+                if _pdf_holds(data, art.colour, art.credit):
+                    found.append(key)
+                continue
+            if art.credit.encode() in data:
+                found.append(key)
+                continue
+            try:
+                with Image.open(io.BytesIO(data)) as picture:
+                    if _shows_colour(picture, art.colour):
+                        found.append(key)
+            except OSError:
+                continue
+    return found
+
+
+def work_row(app, work_id: int) -> Work | None:
+    """Return whether the work's row still exists (as the row, detached)."""
+    with app.app_context():
+        return db.session.get(Work, work_id)
+
+
+def packs(app) -> list[int]:
+    """Return every pack id."""
+    with app.app_context():
+        return list(db.session.scalars(select(Pack.id)))
+
+
+@pytest.fixture
+def printer(app, login_user_as):
+    """A second client, logged in as a printer."""
+    client = app.test_client()
+    login_user_as(client, app, "printer")
+    return client

@@ -1,0 +1,184 @@
+"""Delete means gone: every file made from a work goes with it, by whichever path it is deleted.
+
+A gallery is set up holding every kind of artifact: master, print source and WebP previews
+(intake), print rasters, an export PDF holding the work and another work, a sticker pack of
+that export with its preview, and a second export and pack without the work. After the work
+is deleted, no stored file holds its pixels or its credit, and the other work's files stay.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from gallery import filekeys
+from gallery.curation.duplicates import merge_works
+from gallery.curation.operations import remove_entry, remove_work
+from gallery.extensions import db
+from gallery.models import Deletion, DeletionReason, Entry, Export, ExportState, Work
+from gallery.ops.retention import apply_retention
+from tests.conftest import csrf_token_in
+from tests.factories import set_state
+from tests.lifecycle.conftest import (
+    export_works,
+    files_holding,
+    make_pack,
+    packs,
+    stored_keys,
+    submit_artwork,
+)
+
+RED, BLUE = (201, 17, 99), (10, 90, 220)
+
+
+@pytest.fixture
+def gallery(app, runner, tmp_path):
+    """Two artists' works, exports and packs; the red one is to be deleted."""
+    red = submit_artwork(app, colour=RED, credit="Redacted Artist")
+    blue = submit_artwork(app, colour=BLUE, credit="Blue Keeper")
+    blue_keys_before = stored_keys(app)
+    shared = export_works(app, runner, tmp_path, red.work_id, blue.work_id)
+    alone = export_works(app, runner, tmp_path, blue.work_id)
+    shared_pack = make_pack(app, shared, "Both of them")
+    alone_pack = make_pack(app, alone, "Blue only")
+    everything = stored_keys(app)
+    with app.app_context():
+        red_work = db.session.get(Work, red.work_id)
+        red_keys = {k for k in everything if red_work.file_token in k}
+        kinds = {
+            "intake": set(red_work.file_keys()),
+            "print source": {red_work.print_source_key},
+            "print rasters": {
+                k
+                for k in everything
+                if k.startswith(filekeys.print_cache_prefix(red.work_id, red_work.file_token))
+            },
+            "export PDF": {db.session.get(Export, shared).pdf_key},
+        }
+    assert all(kinds.values()), f"every kind of artifact exists: {kinds}"
+    assert files_holding(app, red), "the check finds the red work before deletion"
+    return {
+        "red": red,
+        "blue": blue,
+        "shared": shared,
+        "alone": alone,
+        "shared_pack": shared_pack,
+        "alone_pack": alone_pack,
+        "red_keys": red_keys,
+        "blue_intake": blue_keys_before - red_keys,
+    }
+
+
+def delete_through_claim_link(app, client, art) -> None:
+    """The artist ticks "Yes, I am sure" and deletes the entry through the private link."""
+    claim = f"/claim/{art.token}"
+    token = csrf_token_in(client.get(claim).get_data(as_text=True))
+    response = client.post(f"{claim}/delete", data={"csrf_token": token, "confirm": "y"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def delete_as_moderator(app, client, art) -> None:
+    """A deciding curator deletes the entry as spam (domain function behind the button)."""
+    with app.app_context():
+        remove_entry(entry=db.session.get(Entry, art.entry_id))
+        db.session.commit()
+
+
+def delete_one_work_as_moderator(app, client, art) -> None:
+    """A deciding curator deletes the work alone."""
+    with app.app_context():
+        remove_work(work=db.session.get(Work, art.work_id))
+        db.session.commit()
+
+
+def delete_by_retention(app, client, art) -> None:
+    """The work was declined; the retention period after the call ends."""
+    from datetime import UTC, datetime
+
+    with app.app_context():
+        set_state(db.session.get(Work, art.work_id), "declined")
+        db.session.commit()
+        apply_retention(closed_on=datetime.now(UTC).date(), days=0)
+        db.session.commit()
+
+
+def delete_as_duplicate(app, client, art) -> None:
+    """Curators merge the red work into another copy: the red one is deleted."""
+    with app.app_context():
+        keep = db.session.scalars(select(Work).where(Work.id != art.work_id)).first()
+        merge_works(keep=keep, drop=db.session.get(Work, art.work_id))
+        db.session.commit()
+
+
+PATHS = {
+    "artist": (delete_through_claim_link, DeletionReason.ARTIST),
+    "moderation-entry": (delete_as_moderator, DeletionReason.MODERATION),
+    "moderation-work": (delete_one_work_as_moderator, DeletionReason.MODERATION),
+    "retention": (delete_by_retention, DeletionReason.RETENTION),
+    "duplicate": (delete_as_duplicate, DeletionReason.DUPLICATE),
+}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_deleting_a_work_leaves_no_file_holding_its_pixels_or_credit(
+    app, client, printer, gallery, path
+):
+    """Every artifact kind goes at once, the other artist's stay, the ledger records it."""
+    red = gallery["red"]
+    delete, reason = PATHS[path]
+    delete(app, client, red)
+
+    remaining = stored_keys(app)
+    assert not remaining & gallery["red_keys"], "no file named after the work remains"
+    assert files_holding(app, red) == [], "no file shows the work's pixels or its credit"
+    # The other work keeps its files, its own export and its pack.
+    assert gallery["blue_intake"] <= remaining
+    assert printer.get(f"/print/exports/{gallery['alone']}/download").status_code == 200
+    assert app.test_client().get(f"/packs/{gallery['alone_pack']}/download").status_code == 200
+    # The export that held the red work is gone with its pack; the printer sees why.
+    assert packs(app) == [gallery["alone_pack"]]
+    gone = printer.get(f"/print/exports/{gallery['shared']}/download")
+    assert gone.status_code == 410
+    page = printer.get(f"/print/exports/{gallery['shared']}").get_data(as_text=True)
+    assert "an artist deleted a work in it" in page
+    with app.app_context():
+        export = db.session.get(Export, gallery["shared"])
+        assert export.state is ExportState.REMOVED and export.pdf_key is None
+        assert db.session.get(Work, red.work_id) is None
+        ledger = db.session.scalars(select(Deletion)).all()
+        assert [(d.work_id, d.reason) for d in ledger] == [(red.work_id, reason)]
+
+
+def test_storage_sweep_finds_nothing_left_after_a_deletion(app, client, runner, gallery):
+    """Nothing of the deleted work is left for the sweeper, even past the grace period."""
+    delete_through_claim_link(app, client, gallery["red"])
+    app.config["PENDING_UPLOAD_SECONDS"] = -1
+    result = runner.invoke(args=["storage", "sweep", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == "0 orphan files, 0 works without files"
+
+
+@pytest.mark.parametrize("change", ["withdrawn", "print consent revoked"])
+def test_withdrawal_or_revoked_print_consent_makes_exports_undownloadable(
+    app, printer, gallery, change
+):
+    """The export holding the work refuses with the reason; the other export still works."""
+    red = gallery["red"]
+    with app.app_context():
+        work = db.session.get(Work, red.work_id)
+        if change == "withdrawn":
+            set_state(work, "withdrawn")
+        else:
+            work.entry.consent_print = False
+        db.session.commit()
+    refused = printer.get(f"/print/exports/{gallery['shared']}/download")
+    assert refused.status_code == 409
+    assert f"Work {red.work_id} in this export was withdrawn" in refused.get_data(as_text=True)
+    listing = printer.get("/print/exports").get_data(as_text=True)
+    assert f"/print/exports/{gallery['shared']}/download" not in listing
+    assert printer.get(f"/print/exports/{gallery['alone']}/download").status_code == 200
+    status = printer.get(f"/print/exports/{gallery['shared']}/status").get_json()
+    assert "download" not in status and "withdrawn" in status["error"]
+    anonymous = app.test_client()
+    assert anonymous.get(f"/packs/{gallery['shared_pack']}/download").status_code == 404
