@@ -41,7 +41,8 @@ def _submit_limit() -> str:
 def submit():
     """Show the submission form; on POST take in the images and create the entry."""
     form = SubmitForm()
-    if request.method == "GET":
+    # HEAD is answered like GET (Flask drops the body); only a POST sends the form.
+    if request.method != "POST":
         form.started.data = antispam.issue_started_token()
         return render_template("submissions/submit.html", form=form, kept={})
     if form.website.data:
