@@ -45,24 +45,23 @@ def submit():
     if request.method != "POST":
         form.started.data = antispam.issue_started_token()
         return render_template("submissions/submit.html", form=form, kept={})
+    # Spam checks come first: a refused form never costs a decode or a stored file.
     if form.website.data:
         # A bot filled the hidden field: say nothing useful, store nothing.
         abort(400)
-    problems: list[str] = []
-    try:
-        antispam.check_started_token(form.started.data)
-    except antispam.TimeTrapError as trap:
-        problems.append(_time_trap_message(trap.reason))
+    trapped = _time_trap_problems(form)
     form_ok = form.validate()
+    if trapped:
+        return _refused(form, _kept_from_earlier(form), {}, trapped)
+    problems: list[str] = []
     kept, refused = _take_images(form)
     if not kept and not refused:
         problems.append(_("Please add at least one image."))
     if problems or refused or not form_ok:
         return _refused(form, kept, refused, problems)
-    credit = credit_from_form(form)
     images = [(kept[slot], clean_line(form.images[slot].form.title.data)) for slot in sorted(kept)]
     entry, token = create_entry(
-        credit=credit,
+        credit=credit_from_form(form),
         contact=form.contact.data,
         wants_contact=form.wants_contact.data,
         note=form.note.data,
@@ -127,7 +126,7 @@ def _take_images(form: SubmitForm) -> tuple[dict[int, StoredImage], dict[int, st
     slots = min(current_app.config["MAX_IMAGES_PER_ENTRY"], len(form.images))
     for slot, field in enumerate(form.images[:slots]):
         upload = request.files.get(f"images-{slot}-file")
-        if isinstance(upload, FileStorage) and (upload.filename or upload.content_length):
+        if _chosen(upload):
             data = upload.stream.read(max_bytes + 1)
             name = clean_line(upload.filename)[:80]
             if len(data) > max_bytes:
@@ -166,6 +165,40 @@ def _named(slot: int, filename: str, message: str) -> str:
             "Image %(n)s (“%(name)s”): %(message)s", n=slot + 1, name=filename, message=message
         )
     return _("Image %(n)s: %(message)s", n=slot + 1, message=message)
+
+
+def _time_trap_problems(form: SubmitForm) -> list[str]:
+    """Return why the time trap refused the form (nothing when it passed)."""
+    try:
+        antispam.check_started_token(form.started.data)
+    except antispam.TimeTrapError as trap:
+        problems = [_time_trap_message(trap.reason)]
+        if _files_sent(form):
+            problems.append(_("The images you chose were not kept. Please choose them again."))
+        return problems
+    return []
+
+
+def _files_sent(form: SubmitForm) -> bool:
+    """Tell whether the request carries any chosen file (read no further than that)."""
+    slots = min(current_app.config["MAX_IMAGES_PER_ENTRY"], len(form.images))
+    return any(_chosen(request.files.get(f"images-{slot}-file")) for slot in range(slots))
+
+
+def _chosen(upload) -> bool:
+    """Tell whether a file input carries a file (browsers send an empty part for none)."""
+    return isinstance(upload, FileStorage) and bool(upload.filename or upload.content_length)
+
+
+def _kept_from_earlier(form: SubmitForm) -> dict[int, StoredImage]:
+    """Return images kept from an earlier try, by slot, as their signed tokens describe them."""
+    kept: dict[int, StoredImage] = {}
+    slots = min(current_app.config["MAX_IMAGES_PER_ENTRY"], len(form.images))
+    for slot, field in enumerate(form.images[:slots]):
+        image = load_pending(field.form.pending.data or "")
+        if image is not None:
+            kept[slot] = image
+    return kept
 
 
 def _time_trap_message(reason: str) -> str:
