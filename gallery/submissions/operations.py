@@ -34,6 +34,18 @@ def hash_claim_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class ImageAlreadySentError(Exception):
+    """An image of the form already belongs to a work: the form was sent before."""
+
+
+def images_already_sent(images: Sequence[StoredImage]) -> set[str]:
+    """Return the file tokens of ``images`` that a stored work already owns."""
+    tokens = [image.file_token for image in images]
+    if not tokens:
+        return set()
+    return set(db.session.scalars(select(Work.file_token).where(Work.file_token.in_(tokens))))
+
+
 def create_entry(
     *,
     credit: Credit,
@@ -42,9 +54,20 @@ def create_entry(
     note: str,
     images: Sequence[tuple[StoredImage, str]],
 ) -> tuple[Entry, str]:
-    """Create an entry with its works; return it and the claim token (shown once, never stored)."""
+    """Create an entry with its works; return it and the claim token (shown once, never stored).
+
+    Raises ``ImageAlreadySentError`` when an image is already a work (a form sent twice).
+    """
     if not 1 <= len(images) <= 10:
         raise ValueError("an entry holds 1 to 10 images")
+    # Only files this request wrote follow its transaction: a kept image's files were written
+    # by an earlier request and may belong to a committed work if the form is sent again.
+    for image, _title in images:
+        if image.written_now:
+            for key in image.file_keys():
+                keep_with_transaction(key)
+    if images_already_sent([image for image, _title in images]):
+        raise ImageAlreadySentError
     token = secrets.token_urlsafe(32)
     entry = Entry(
         credit=credit.credit,
@@ -60,8 +83,6 @@ def create_entry(
     )
     for position, (image, title) in enumerate(images):
         entry.works.append(work_from_image(image, title=title, position=position))
-        for key in image.file_keys():
-            keep_with_transaction(key)
     db.session.add(entry)
     db.session.flush()
     works_created(entry.works)

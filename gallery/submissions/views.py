@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import (
     Blueprint,
     abort,
@@ -13,17 +15,24 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
+from gallery.errors import refuse
 from gallery.extensions import db, limiter
 from gallery.intake import IntakeError, print_width_mm
-from gallery.models import Licence
+from gallery.models import Entry, Licence
 from gallery.serving import send_stored
 from gallery.submissions import antispam
 from gallery.submissions.forms import SubmitForm
 from gallery.submissions.images import StoredImage, load_pending, pending_token, store_upload
 from gallery.submissions.messages import file_too_big_message, refusal_message
-from gallery.submissions.operations import Credit, create_entry
+from gallery.submissions.operations import (
+    Credit,
+    ImageAlreadySentError,
+    create_entry,
+    images_already_sent,
+)
 from gallery.submissions.text import clean_line
 
 bp = Blueprint("submissions", __name__)
@@ -60,16 +69,44 @@ def submit():
     if problems or refused or not form_ok:
         return _refused(form, kept, refused, problems)
     images = [(kept[slot], clean_line(form.images[slot].form.title.data)) for slot in sorted(kept)]
-    entry, token = create_entry(
-        credit=credit_from_form(form),
-        contact=form.contact.data,
-        wants_contact=form.wants_contact.data,
-        note=form.note.data,
-        images=images,
-    )
-    db.session.commit()
+    entry, token = _store_entry(form, images)
     session[_RECEIPT] = {"entry": entry.id, "token": token}
     return redirect(url_for("submissions.receipt"), code=303)
+
+
+def _store_entry(form: SubmitForm, images: list[tuple[StoredImage, str]]) -> tuple[Entry, str]:
+    """Create and commit the entry; return it and its claim token, or refuse a form sent twice."""
+    try:
+        entry, token = create_entry(
+            credit=credit_from_form(form),
+            contact=form.contact.data,
+            wants_contact=form.wants_contact.data,
+            note=form.note.data,
+            images=images,
+        )
+        db.session.commit()
+    except ImageAlreadySentError:
+        db.session.rollback()
+        _refuse_sent_twice()
+    except IntegrityError:
+        # Two copies of one form raced past the check; the unique file token let one win.
+        db.session.rollback()
+        if not images_already_sent([image for image, _title in images]):
+            raise
+        _refuse_sent_twice()
+    return entry, token
+
+
+def _refuse_sent_twice() -> NoReturn:
+    """Explain that the form's images already became an entry (Back and send, or a replay)."""
+    refuse(
+        _(
+            "This form was already sent: its images are in the entry you sent before, and"
+            " that entry's private link shows them. Nothing was stored twice. To send other"
+            " images, open the form again."
+        ),
+        409,
+    )
 
 
 @bp.route("/submit/receipt")
