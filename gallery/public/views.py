@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from gallery.i18n import LANGUAGE_COOKIE
 from gallery.public import display
 from gallery.public.queries import find_public_work, gallery_page, works_by_credit
+from gallery.redirects import safe_next
 from gallery.serving import send_stored
 
 bp = Blueprint("public", __name__)
@@ -67,10 +68,7 @@ def work_image(work_id: int, width: int):
 @bp.route("/language/<code>")
 def set_language(code: str):
     """Remember the chosen language in a cookie and go back to the page the visitor was on."""
-    target = request.args.get("next", "/")
-    # Only local paths: never an open redirect to another host.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
+    target = safe_next(request.args.get("next")) or url_for("public.index")
     response = redirect(target, code=303)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
