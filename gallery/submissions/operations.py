@@ -69,6 +69,7 @@ def create_entry(
     if images_already_sent([image for image, _title in images]):
         raise ImageAlreadySentError
     token = secrets.token_urlsafe(32)
+    wanted = wants_contact and bool(contact)
     entry = Entry(
         credit=credit.credit,
         credit_url=credit.credit_url,
@@ -76,8 +77,10 @@ def create_entry(
         consent_print=credit.consent_print,
         consent_social=credit.consent_social,
         licence=credit.licence,
-        contact=contact,
-        wants_contact=wants_contact and bool(contact),
+        # A contact is kept only when the artist asked to be contacted: otherwise it is just
+        # what a seized server should not hold.
+        contact=contact if wanted else "",
+        wants_contact=wanted,
         note=note,
         claim_hash=hash_claim_token(token),
     )
