@@ -18,7 +18,9 @@ graceful_timeout = 30
 keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
-# Access logs would record visitors' IP addresses: keep them off.
+# Access logs would record visitors' IP addresses: keep them off. Should you turn them on,
+# the app writes addresses as "-" (unless GALLERY_LOG_IPS=true) and secret link tokens
+# (claim, invite, kept image) as [redacted], in the request line, query and Referer alike.
 accesslog = None
 errorlog = "-"
 loglevel = "info"

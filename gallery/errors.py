@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from gallery.extensions import db
 from gallery.refusals import Refused
@@ -28,6 +29,14 @@ def error_message(code: int) -> str:
         503: _("The site is busy right now. Please try again in a moment."),
     }
     return messages.get(code, _("The request could not be completed."))
+
+
+def refuse(message: str, code: int = 400) -> NoReturn:
+    """Stop the request with a 4xx whose page explains ``message`` (already translated)."""
+    error = default_exceptions[code](description=message)
+    # Only descriptions marked this way reach the page: werkzeug's own are English and technical.
+    error.user_facing = True  # type: ignore[attr-defined]
+    raise error
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -56,7 +65,7 @@ def register_error_handlers(app: Flask) -> None:
         if code >= 500:
             db.session.rollback()
         message = error_message(code)
-        if code == 400 and error.description and getattr(error, "user_facing", False):
+        if code < 500 and error.description and getattr(error, "user_facing", False):
             message = error.description
         response = render_template("errors/error.html", code=code, message=message)
         return response, code, error.get_headers() if code in (405, 429) else {}

@@ -1,9 +1,18 @@
-"""Logging set-up: request logs keep no visitor IP addresses unless the operator opts in.
+"""Logging set-up: no secret link ever reaches a log, and no visitor IP address by default.
 
-Visitors may be at risk; an address in a log file is exactly what a seized server gives away.
-The dev server (``werkzeug``), gunicorn's access log and Flask-Limiter's "limit exceeded" lines
-all carry the client address, so a filter on those loggers rewrites it to ``-``.
-``GALLERY_LOG_IPS=true`` turns the filter off (e.g. to investigate abuse for a while).
+Visitors may be at risk; a log file is exactly what a seized server gives away.
+
+Secret links: the claim link (``/claim/<token>``), invitation links (``/invite/<token>``) and
+kept-image previews (``/submit/kept/<token>``) carry their secret in the path, and request
+lines, Referer headers, ``next=`` parameters and error messages repeat it. The token is
+replaced by ``[redacted]`` when a log record is made, for every logger in the process: the
+app's own, the dev server's, gunicorn's access and error logs, RQ's workers. That is the one
+place every record passes; a filter on a logger sees only records made by that very logger, and
+handlers belong to whoever runs the app (gunicorn, RQ, pytest). It cannot be turned off.
+
+IP addresses: the dev server (``werkzeug``), gunicorn's access log and Flask-Limiter's "limit
+exceeded" lines carry the client address, so a filter on those loggers rewrites it to ``-``.
+``GALLERY_LOG_IPS=true`` turns that filter off (e.g. to investigate abuse for a while).
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Flask
@@ -24,6 +34,53 @@ HIDDEN = "-"
 # Candidates for IPv4/IPv6 addresses (with an optional IPv6 zone); each is checked by
 # ``ipaddress`` so times like 12:30:05 or versions like HTTP/1.1 stay untouched.
 _CANDIDATE = re.compile(r"(?<![\w.:])[0-9A-Fa-f.:]*[.:][0-9A-Fa-f.:]*(?:%[\w.-]+)?(?![\w:])")
+
+
+# A secret path segment, with "/" written plainly or percent-encoded (as in a next= value).
+_SECRET_PATH = re.compile(
+    r"(?P<route>(?:/|%2f)(?:claim|invite|submit(?:/|%2f)kept)(?:/|%2f))[^/\s?#&\"'<>]+",
+    re.IGNORECASE,
+)
+REDACTED = "[redacted]"
+
+
+def redact_secrets(text: str) -> str:
+    """Return ``text`` with the token of every claim, invite and kept-image path replaced."""
+    return _SECRET_PATH.sub(lambda m: m.group("route") + REDACTED, text)
+
+
+def _redacting_factory(make_record: Callable[..., logging.LogRecord]) -> Callable:
+    """Wrap a log record factory so the records it makes carry no secret link."""
+
+    def make_redacted_record(*args, **kwargs) -> logging.LogRecord:
+        """Make the record, then rewrite its message, traceback and stack if they hold one."""
+        record = make_record(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is logging's to report, not ours
+            return record
+        redacted = redact_secrets(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text, so the traceback is written only in its redacted form.
+            record.exc_text = redact_secrets(_PLAIN.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = redact_secrets(record.stack_info)
+        return record
+
+    make_redacted_record._gallery_redacts = True  # type: ignore[attr-defined]
+    return make_redacted_record
+
+
+_PLAIN = logging.Formatter()
+
+
+def install_secret_redaction() -> None:
+    """Make every log record of this process redact secret links (once per process)."""
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "_gallery_redacts", False):
+        logging.setLogRecordFactory(_redacting_factory(factory))
 
 
 def _is_address(text: str) -> bool:
@@ -67,7 +124,8 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            # exc_text is the traceback as already redacted when the record was made.
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -92,7 +150,8 @@ def _install_stderr_handler(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    """Set the app's log level and keep IP addresses out of request logs unless allowed."""
+    """Set the app's log level, redact secret links, and drop IP addresses unless allowed."""
+    install_secret_redaction()
     logging.getLogger("gallery").setLevel(app.config.get("LOG_LEVEL", "INFO"))
     _install_stderr_handler(app)
     for name in REQUEST_LOGGERS:

@@ -53,9 +53,14 @@ def can_print(user) -> bool:
     return _has(user, Role.PRINTER) or can_admin(user)
 
 
+def can_see_contacts(user) -> bool:
+    """Only admins open the page of contacts artists shared."""
+    return can_admin(user)
+
+
 def can_see_contact(user, entry: Entry) -> bool:
     """Only admins see an artist's contact, and only when the artist asked to be contacted."""
-    return can_admin(user) and bool(entry.wants_contact)
+    return can_see_contacts(user) and bool(entry.wants_contact)
 
 
 def can_publish_pack(user) -> bool:

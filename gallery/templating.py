@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_translations
+from werkzeug.routing import BuildError
 
 from gallery.i18n import LANGUAGE_NAMES
 
@@ -13,6 +14,7 @@ def register_template_globals(app: Flask) -> None:
 
     app.jinja_env.filters["localdate"] = format_date
     app.jinja_env.filters["localdatetime"] = format_datetime
+    app.jinja_env.globals["current_path"] = current_path
     install_template_gettext(app)
 
     @app.context_processor
@@ -24,6 +26,23 @@ def register_template_globals(app: Flask) -> None:
             ],
             "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
         }
+
+
+def current_path() -> str:
+    """Return the current page's address as the app builds it, for "come back here" links.
+
+    ``request.full_path`` holds the path decoded: an artist page for the credit ``../x``
+    would come back as ``/artists/../x``, which browsers resolve elsewhere. Rebuilding the
+    address from the route encodes such values again.
+    """
+    if request.endpoint is None or request.url_rule is None:
+        return request.full_path
+    # Names starting with "_" steer url_for itself (_external, _scheme): never from visitors.
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")}
+    try:
+        return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+    except BuildError:
+        return request.full_path
 
 
 def install_template_gettext(app: Flask) -> None:

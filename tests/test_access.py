@@ -145,7 +145,7 @@ def wrong_role_failures(app, role: Role) -> tuple[list[str], int]:
 def test_anonymous_visitors_are_refused_everywhere_but_public_pages(app, client):
     """Never a 200 without logging in: a redirect to the login page, 401 or 403."""
     failures, checked = anonymous_failures(app, client)
-    assert {"accounts.account", "accounts.logout", "admin.users"} <= checked
+    assert {"accounts.account", "accounts.logout", "admin.users", "admin.contacts"} <= checked
     assert not failures, "\n".join(failures)
 
 

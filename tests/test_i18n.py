@@ -44,7 +44,7 @@ def test_the_template_check_catches_plain_text():
 
 
 # Calls whose first argument is shown to people: it must be a gettext call, not a literal.
-_USER_FACING = {"flash", "ValidationError", "DecisionRefused", "ExportRefused"}
+_USER_FACING = {"flash", "ValidationError", "DecisionRefused", "ExportRefused", "refuse"}
 
 
 def literal_user_messages(path: Path) -> list[str]:

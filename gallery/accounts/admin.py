@@ -28,7 +28,8 @@ from gallery.accounts.operations import (
 )
 from gallery.extensions import db
 from gallery.models.accounts import Invite, User
-from gallery.permissions import can_admin
+from gallery.permissions import can_admin, can_see_contacts
+from gallery.submissions.contacts import shared_contacts
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -177,3 +178,12 @@ def active(user_id: int):
     else:
         flash(_("The account is disabled and logged out everywhere."), "success")
     return redirect(url_for("admin.user", user_id=user_id), code=303)
+
+
+@bp.get("/contacts")
+@require(can_see_contacts)
+def contacts():
+    """List the contacts artists asked the campaign to use; each view is logged."""
+    return _private(
+        render_template("admin/contacts.html", contacts=shared_contacts(by=current_user))
+    )

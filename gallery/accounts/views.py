@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from gallery.accounts import staff_links
-from gallery.accounts.access import require_login, safe_next
+from gallery.accounts.access import require_login
 from gallery.accounts.forms import AcceptInviteForm, BlindModeForm, ChangePasswordForm, LoginForm
 from gallery.accounts.operations import (
     InviteInvalidError,
@@ -33,6 +33,7 @@ from gallery.accounts.operations import accept_invite as redeem_invite
 from gallery.accounts.passwords import problem_message
 from gallery.extensions import db, limiter
 from gallery.models.accounts import User
+from gallery.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
 

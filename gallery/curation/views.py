@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from gallery.accounts.access import require, safe_next
+from gallery.accounts.access import require
 from gallery.accounts.operations import set_blind_mode
 from gallery.curation.forms import (
     ACTION_LABELS,
@@ -33,6 +33,7 @@ from gallery.curation.shuffle import store_shuffle_keys
 from gallery.extensions import db
 from gallery.models import User, Work
 from gallery.permissions import can_admin, can_curate, can_moderate, can_vote
+from gallery.redirects import safe_next
 from gallery.serving import send_stored
 
 bp = Blueprint("curation", __name__, url_prefix="/curate")
@@ -124,13 +125,15 @@ def blind():
     form = BlindForm()
     if not form.validate_on_submit():
         abort(400)
+    # Checked before anything changes: a refused target must not leave the switch half done.
+    target = safe_next(request.args.get("next")) or url_for("curation.gallery")
     set_blind_mode(me(), blind=bool(form.blind_mode.data))
     db.session.commit()
     if form.blind_mode.data:
         flash(_("Blind mode is on: credits and notes are hidden."), "success")
     else:
         flash(_("Blind mode is off: credits and notes are shown."), "success")
-    return redirect(safe_next(request.args.get("next")) or url_for("curation.gallery"), code=303)
+    return redirect(target, code=303)
 
 
 @bp.get("/next")

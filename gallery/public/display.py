@@ -50,7 +50,9 @@ def licence_url(licence: Licence) -> str | None:
 def artist_url(credit: str) -> str | None:
     """Return the artist page of ``credit``, or None for anonymous works.
 
-    Credits made only of dots get no page: browsers resolve "." and ".." path segments.
+    The credit becomes one percent-encoded path segment (see ``gallery.public.urls``), so the
+    address never resolves outside ``/artists/``. Credits made only of dots get no page:
+    "." and ".." would still be dot segments.
     """
     if not credit or not credit.strip("."):
         return None

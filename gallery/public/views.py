@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from gallery.i18n import LANGUAGE_COOKIE
 from gallery.public import display
 from gallery.public.queries import find_public_work, gallery_page, works_by_credit
+from gallery.public.urls import register_converters
+from gallery.redirects import safe_next
 from gallery.serving import send_stored
 
 bp = Blueprint("public", __name__)
+# Before the routes below are added to the app: the artist route needs the converter.
+bp.record_once(lambda state: register_converters(state.app))
 
 # Browsers may keep an image this long; "private" in send_stored keeps shared caches out, so
 # a revoked consent is honoured by the site at once and by a visitor's cache within the hour.
@@ -46,7 +50,7 @@ def work(work_id: int):
     return render_template("public/work.html", shown=shown, others=others)
 
 
-@bp.route("/artists/<path:credit>")
+@bp.route("/artists/<credit:credit>")
 def artist(credit: str):
     """List every published work credited exactly to ``credit``."""
     works = works_by_credit(credit)
@@ -67,10 +71,7 @@ def work_image(work_id: int, width: int):
 @bp.route("/language/<code>")
 def set_language(code: str):
     """Remember the chosen language in a cookie and go back to the page the visitor was on."""
-    target = request.args.get("next", "/")
-    # Only local paths: never an open redirect to another host.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
+    target = safe_next(request.args.get("next")) or url_for("public.index")
     response = redirect(target, code=303)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(

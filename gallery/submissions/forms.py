@@ -104,7 +104,8 @@ class SubmitForm(CreditFields, FlaskForm):
         filters=[_strip],
         validators=[Length(max=300)],
         description=_l(
-            "E-mail or another way to reach you. Never shown to curators or the public."
+            "E-mail or another way to reach you. Kept only if you tick the box below, and"
+            " then seen only by the campaign's admins, never by curators or the public."
         ),
     )
     wants_contact = BooleanField(_l("I would like the campaign to contact me"))

@@ -8,7 +8,7 @@ that never become part of an entry are removed by ``storage sweep`` after a grac
 from __future__ import annotations
 
 import io
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -38,6 +38,10 @@ class StoredImage:
     content_sha256: str
     phash: str
     print_factor: int = 1  # kept tokens signed before print sources existed lack it
+    # True only in the request that wrote the files: that request's rollback may delete them.
+    # Never signed into a kept token, so an image brought back from an earlier request (or
+    # replayed after it became a work) can never take another entry's files down with it.
+    written_now: bool = field(default=False, compare=False)
 
     @property
     def master_key(self) -> str:
@@ -82,6 +86,7 @@ def _write(processed: ProcessedImage) -> StoredImage:
         content_sha256=processed.content_sha256,
         phash=f"{processed.phash:016x}",
         print_factor=processed.print_factor,
+        written_now=True,
     )
     token = stored.file_token
     files = {filekeys.master_key(token, stored.master_ext): processed.master}
@@ -128,7 +133,9 @@ def _pending_serializer() -> URLSafeTimedSerializer:
 
 def pending_token(image: StoredImage) -> str:
     """Return a signed token that lets the same form bring this image back."""
-    return _pending_serializer().dumps(asdict(image))
+    data = asdict(image)
+    del data["written_now"]
+    return _pending_serializer().dumps(data)
 
 
 def load_pending(token: str) -> StoredImage | None:
@@ -137,7 +144,7 @@ def load_pending(token: str) -> StoredImage | None:
         data = _pending_serializer().loads(
             token, max_age=current_app.config["PENDING_UPLOAD_SECONDS"]
         )
-        image = StoredImage(**{**data, "widths": tuple(data["widths"])})
+        image = replace(StoredImage(**data), widths=tuple(data["widths"]), written_now=False)
     except (BadSignature, TypeError, KeyError, ValueError):
         return None
     storage = get_storage()

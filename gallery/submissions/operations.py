@@ -35,6 +35,18 @@ def hash_claim_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class ImageAlreadySentError(Exception):
+    """An image of the form already belongs to a work: the form was sent before."""
+
+
+def images_already_sent(images: Sequence[StoredImage]) -> set[str]:
+    """Return the file tokens of ``images`` that a stored work already owns."""
+    tokens = [image.file_token for image in images]
+    if not tokens:
+        return set()
+    return set(db.session.scalars(select(Work.file_token).where(Work.file_token.in_(tokens))))
+
+
 def create_entry(
     *,
     credit: Credit,
@@ -43,10 +55,22 @@ def create_entry(
     note: str,
     images: Sequence[tuple[StoredImage, str]],
 ) -> tuple[Entry, str]:
-    """Create an entry with its works; return it and the claim token (shown once, never stored)."""
+    """Create an entry with its works; return it and the claim token (shown once, never stored).
+
+    Raises ``ImageAlreadySentError`` when an image is already a work (a form sent twice).
+    """
     if not 1 <= len(images) <= 10:
         raise ValueError("an entry holds 1 to 10 images")
+    # Only files this request wrote follow its transaction: a kept image's files were written
+    # by an earlier request and may belong to a committed work if the form is sent again.
+    for image, _title in images:
+        if image.written_now:
+            for key in image.file_keys():
+                keep_with_transaction(key)
+    if images_already_sent([image for image, _title in images]):
+        raise ImageAlreadySentError
     token = secrets.token_urlsafe(32)
+    wanted = wants_contact and bool(contact)
     entry = Entry(
         credit=credit.credit,
         credit_url=credit.credit_url,
@@ -54,15 +78,15 @@ def create_entry(
         consent_print=credit.consent_print,
         consent_social=credit.consent_social,
         licence=credit.licence,
-        contact=contact,
-        wants_contact=wants_contact and bool(contact),
+        # A contact is kept only when the artist asked to be contacted: otherwise it is just
+        # what a seized server should not hold.
+        contact=contact if wanted else "",
+        wants_contact=wanted,
         note=note,
         claim_hash=hash_claim_token(token),
     )
     for position, (image, title) in enumerate(images):
         entry.works.append(work_from_image(image, title=title, position=position))
-        for key in image.file_keys():
-            keep_with_transaction(key)
     db.session.add(entry)
     db.session.flush()
     works_created(entry.works)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import (
     Blueprint,
     abort,
@@ -13,17 +15,24 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
+from gallery.errors import refuse
 from gallery.extensions import db, limiter
 from gallery.intake import IntakeError, print_width_mm
-from gallery.models import Licence
+from gallery.models import Entry, Licence
 from gallery.serving import send_stored
 from gallery.submissions import antispam
 from gallery.submissions.forms import SubmitForm
 from gallery.submissions.images import StoredImage, load_pending, pending_token, store_upload
 from gallery.submissions.messages import file_too_big_message, refusal_message
-from gallery.submissions.operations import Credit, create_entry
+from gallery.submissions.operations import (
+    Credit,
+    ImageAlreadySentError,
+    create_entry,
+    images_already_sent,
+)
 from gallery.submissions.text import clean_line
 
 bp = Blueprint("submissions", __name__)
@@ -41,35 +50,63 @@ def _submit_limit() -> str:
 def submit():
     """Show the submission form; on POST take in the images and create the entry."""
     form = SubmitForm()
-    if request.method == "GET":
+    # HEAD is answered like GET (Flask drops the body); only a POST sends the form.
+    if request.method != "POST":
         form.started.data = antispam.issue_started_token()
         return render_template("submissions/submit.html", form=form, kept={})
+    # Spam checks come first: a refused form never costs a decode or a stored file.
     if form.website.data:
         # A bot filled the hidden field: say nothing useful, store nothing.
         abort(400)
-    problems: list[str] = []
-    try:
-        antispam.check_started_token(form.started.data)
-    except antispam.TimeTrapError as trap:
-        problems.append(_time_trap_message(trap.reason))
+    trapped = _time_trap_problems(form)
     form_ok = form.validate()
+    if trapped:
+        return _refused(form, _kept_from_earlier(form), {}, trapped)
+    problems: list[str] = []
     kept, refused = _take_images(form)
     if not kept and not refused:
         problems.append(_("Please add at least one image."))
     if problems or refused or not form_ok:
         return _refused(form, kept, refused, problems)
-    credit = credit_from_form(form)
     images = [(kept[slot], clean_line(form.images[slot].form.title.data)) for slot in sorted(kept)]
-    entry, token = create_entry(
-        credit=credit,
-        contact=form.contact.data,
-        wants_contact=form.wants_contact.data,
-        note=form.note.data,
-        images=images,
-    )
-    db.session.commit()
+    entry, token = _store_entry(form, images)
     session[_RECEIPT] = {"entry": entry.id, "token": token}
     return redirect(url_for("submissions.receipt"), code=303)
+
+
+def _store_entry(form: SubmitForm, images: list[tuple[StoredImage, str]]) -> tuple[Entry, str]:
+    """Create and commit the entry; return it and its claim token, or refuse a form sent twice."""
+    try:
+        entry, token = create_entry(
+            credit=credit_from_form(form),
+            contact=form.contact.data,
+            wants_contact=form.wants_contact.data,
+            note=form.note.data,
+            images=images,
+        )
+        db.session.commit()
+    except ImageAlreadySentError:
+        db.session.rollback()
+        _refuse_sent_twice()
+    except IntegrityError:
+        # Two copies of one form raced past the check; the unique file token let one win.
+        db.session.rollback()
+        if not images_already_sent([image for image, _title in images]):
+            raise
+        _refuse_sent_twice()
+    return entry, token
+
+
+def _refuse_sent_twice() -> NoReturn:
+    """Explain that the form's images already became an entry (Back and send, or a replay)."""
+    refuse(
+        _(
+            "This form was already sent: its images are in the entry you sent before, and"
+            " that entry's private link shows them. Nothing was stored twice. To send other"
+            " images, open the form again."
+        ),
+        409,
+    )
 
 
 @bp.route("/submit/receipt")
@@ -126,7 +163,7 @@ def _take_images(form: SubmitForm) -> tuple[dict[int, StoredImage], dict[int, st
     slots = min(current_app.config["MAX_IMAGES_PER_ENTRY"], len(form.images))
     for slot, field in enumerate(form.images[:slots]):
         upload = request.files.get(f"images-{slot}-file")
-        if isinstance(upload, FileStorage) and (upload.filename or upload.content_length):
+        if _chosen(upload):
             data = upload.stream.read(max_bytes + 1)
             name = clean_line(upload.filename)[:80]
             if len(data) > max_bytes:
@@ -165,6 +202,40 @@ def _named(slot: int, filename: str, message: str) -> str:
             "Image %(n)s (“%(name)s”): %(message)s", n=slot + 1, name=filename, message=message
         )
     return _("Image %(n)s: %(message)s", n=slot + 1, message=message)
+
+
+def _time_trap_problems(form: SubmitForm) -> list[str]:
+    """Return why the time trap refused the form (nothing when it passed)."""
+    try:
+        antispam.check_started_token(form.started.data)
+    except antispam.TimeTrapError as trap:
+        problems = [_time_trap_message(trap.reason)]
+        if _files_sent(form):
+            problems.append(_("The images you chose were not kept. Please choose them again."))
+        return problems
+    return []
+
+
+def _files_sent(form: SubmitForm) -> bool:
+    """Tell whether the request carries any chosen file (read no further than that)."""
+    slots = min(current_app.config["MAX_IMAGES_PER_ENTRY"], len(form.images))
+    return any(_chosen(request.files.get(f"images-{slot}-file")) for slot in range(slots))
+
+
+def _chosen(upload) -> bool:
+    """Tell whether a file input carries a file (browsers send an empty part for none)."""
+    return isinstance(upload, FileStorage) and bool(upload.filename or upload.content_length)
+
+
+def _kept_from_earlier(form: SubmitForm) -> dict[int, StoredImage]:
+    """Return images kept from an earlier try, by slot, as their signed tokens describe them."""
+    kept: dict[int, StoredImage] = {}
+    slots = min(current_app.config["MAX_IMAGES_PER_ENTRY"], len(form.images))
+    for slot, field in enumerate(form.images[:slots]):
+        image = load_pending(field.form.pending.data or "")
+        if image is not None:
+            kept[slot] = image
+    return kept
 
 
 def _time_trap_message(reason: str) -> str:

@@ -12,6 +12,7 @@ from gallery.permissions import (
     can_decide,
     can_print,
     can_see_contact,
+    can_see_contacts,
     can_vote,
 )
 
@@ -85,6 +86,8 @@ def test_only_admins_see_a_contact_and_only_when_the_artist_asked():
     assert not can_see_contact(ADMIN, not_asked)
     for user in (CURATOR, DECIDER, PRINTER, ANONYMOUS, DISABLED_ADMIN):
         assert not can_see_contact(user, asked)
+        assert not can_see_contacts(user)
+    assert can_see_contacts(ADMIN)
 
 
 def test_roles_are_stored_as_sorted_names():

@@ -54,6 +54,15 @@ class Artist:
             follow_redirects=follow_redirects,
         )
 
+    def resend(self, page: str, images=(), **fields):
+        """POST the form shown in ``page`` again, with every hidden field a browser sends back."""
+        hidden = dict(
+            re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"', page)
+        )
+        data = {name: value for name, value in hidden.items() if name != "website"}
+        tokens = {"csrf_token": data.pop("csrf_token"), "started": data.pop("started")}
+        return self.submit(images, tokens=tokens, **{**data, **fields})
+
     def claim_url(self, response) -> str:
         """Follow the redirect to the receipt and return the claim path shown there."""
         receipt = self.client.get(response.headers["Location"]).get_data(as_text=True)

@@ -34,6 +34,16 @@ def test_form_needs_no_account_and_asks_each_consent_separately(client):
     assert 'name="website"' in html  # honeypot present, hidden by CSS
 
 
+def test_head_answers_like_get(app, client):
+    """HEAD /submit gets the form's status and headers without a body, and sends nothing."""
+    get = client.get("/submit")
+    head = client.head("/submit")
+    assert head.status_code == get.status_code == 200
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.get_data() == b""
+    assert count(app, Entry) == 0
+
+
 def test_submitting_two_images_creates_one_entry_and_a_claim_link(app, artist, make_image):
     """Two images sharing one credit become one entry with two works, titles kept in order."""
     response = artist.submit(
