@@ -80,7 +80,7 @@ def test_migrated_schema_never_reuses_ids(migrated_app):
 def test_upgrade_splits_old_statuses_into_two_decisions_and_moves_export_items(migrated_app):
     """Published stays published, selected stays selected (and is not made public); old
     decisions keep what they decided; export items become rows, and an export naming a
-    vanished work is marked removed."""
+    vanished work is marked removed; a contact the artist did not want used is erased."""
     from sqlalchemy import text
 
     app = migrated_app
@@ -92,7 +92,7 @@ def test_upgrade_splits_old_statuses_into_two_decisions_and_moves_export_items(m
                 text(
                     "INSERT INTO entries (id, created_at, updated_at, credit, credit_url, contact,"
                     " wants_contact, note, consent_publish, consent_print, consent_social, licence,"
-                    " claim_hash) VALUES (1, '2026-01-01', '2026-01-01', 'A', '', '', false, '',"
+                    " claim_hash) VALUES (1, '2026-01-01', '2026-01-01', 'A', '', 'a@b.c', false, '',"
                     " true, true, false, 'campaign', 'h1')"
                 )
             )
@@ -131,6 +131,7 @@ def test_upgrade_splits_old_statuses_into_two_decisions_and_moves_export_items(m
                 (2, "accepted", False, True),
                 (3, "shortlisted", False, False),
             ]
+            assert run(text("SELECT contact FROM entries")).scalar() == "", "not wanted"
             decision = run(
                 text("SELECT action, from_status, to_status, published, selected FROM decisions")
             ).one()

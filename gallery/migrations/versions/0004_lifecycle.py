@@ -1,5 +1,5 @@
 """lifecycle: publication and print selection as separate decisions, export items as foreign
-keys, the deletion ledger, ids that are never reused
+keys, the deletion ledger, ids that are never reused, contacts kept only when wanted
 
 Revision ID: 7d3f0b1c9e52
 Revises: 5c1e9a7d2b40
@@ -8,7 +8,8 @@ Create Date: 2026-12-02 09:00:00.000000
 Existing data: a work that was "published" stays published, one that was "selected" stays
 selected (and is not made public: publishing it is a curator's decision nobody took). Old
 decision rows keep what they decided. Export items move from a JSON list to rows with foreign
-keys; an export that named a work that no longer exists is marked removed.
+keys; an export that named a work that no longer exists is marked removed. A private contact
+given without asking to be contacted is erased.
 """
 import json
 
@@ -66,7 +67,17 @@ def _sqlite() -> bool:
     return op.get_bind().dialect.name == 'sqlite'
 
 
+entries = sa.table(
+    'entries',
+    sa.column('contact', sa.String),
+    sa.column('wants_contact', sa.Boolean),
+)
+
+
 def upgrade():
+    # A private contact is kept only when the artist asked to be contacted.
+    op.execute(entries.update().where(entries.c.wants_contact.is_(False)).values(contact=''))
+
     with op.batch_alter_table('works', schema=None) as batch_op:
         batch_op.add_column(sa.Column('published', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('selected', sa.Boolean(), server_default=sa.false(), nullable=False))
