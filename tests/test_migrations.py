@@ -92,8 +92,8 @@ def test_upgrade_splits_old_statuses_into_two_decisions_and_moves_export_items(m
                 text(
                     "INSERT INTO entries (id, created_at, updated_at, credit, credit_url, contact,"
                     " wants_contact, note, consent_publish, consent_print, consent_social, licence,"
-                    " claim_hash) VALUES (1, '2026-01-01', '2026-01-01', 'A', '', 'a@b.c', false, '',"
-                    " true, true, false, 'campaign', 'h1')"
+                    " claim_hash) VALUES (1, '2026-01-01', '2026-01-01', 'A', '', 'a@b.c',"
+                    " false, '', true, true, false, 'campaign', 'h1')"
                 )
             )
             for work_id, status in ((1, "published"), (2, "selected"), (3, "shortlisted")):
