@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gallery.curation.bradley_terry import (
+from gallery.curation.pairwise.maths import (
     Comparison,
     Outcome,
     fit_bradley_terry,
 )
-from gallery.curation.pairing import next_pair, random_pair
+from gallery.curation.pairwise.pairing import next_pair, random_pair
 from tests.curation.test_pairing import simulate  # the test's own session
 
 N_WORKS = 1_000

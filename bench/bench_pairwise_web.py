@@ -34,7 +34,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from gallery import create_app  # noqa: E402
 from gallery.curation import pairwise_fit  # noqa: E402
-from gallery.curation.pairwise_ops import (  # noqa: E402
+from gallery.curation.pairwise.operations import (  # noqa: E402
     answer_pair,
     hand_out,
     refresh_strengths,

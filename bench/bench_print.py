@@ -120,8 +120,8 @@ def make_sources(
 
 def bench_layout():
     """Return an A4 plain-paper layout with 48 rounded 30 mm stickers (6 x 8) per sheet."""
-    from gallery.printing.geometry import Grid, Layout
-    from gallery.printing.options import ExportOptions, Mode, Shape
+    from gallery.printing.engine.geometry import Grid, Layout
+    from gallery.printing.engine.options import ExportOptions, Mode, Shape
 
     return Layout(
         id="bench-a4-48",
@@ -141,8 +141,8 @@ def bench_layout():
 
 def plan(folder: Path, count: int):
     """Return (layout, options, sheets, storage) for ``count`` stickers over all sources."""
-    from gallery.printing.plan import StickerSource, plan_export
-    from gallery.storage import LocalStorage
+    from gallery.printing.engine.plan import StickerSource, plan_export
+    from gallery.storage.store import LocalStorage
 
     listing = json.loads((folder / "sources.json").read_text())
     sources = [

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from gallery import config, files
+from gallery import config
 from gallery.extensions import babel, csrf, db, limiter, login_manager, migrate
 from gallery.i18n import select_locale
 from gallery.logging import configure_logging
 from gallery.ops import register_ops
 from gallery.security import register_security_headers
+from gallery.storage import files
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -43,35 +44,25 @@ def register_extensions(app: Flask) -> None:
 
     register_sqlite_pragmas(app)
     from gallery import jobs
+    from gallery.printing.jobs import register_jobs
 
+    register_jobs(app)
     jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach one blueprint per feature."""
-    from gallery.accounts.admin import bp as admin_bp
-    from gallery.accounts.views import bp as accounts_bp
-    from gallery.curation import pairwise_views  # noqa: F401 (adds its routes to curation_bp)
-    from gallery.curation.views import bp as curation_bp
-    from gallery.printing import export_views  # noqa: F401 (adds its routes to printing_bp)
-    from gallery.printing.views import bp as printing_bp
-    from gallery.public.feed import bp as feed_bp
-    from gallery.public.packs import bp as packs_bp
-    from gallery.public.pages import bp as pages_bp
-    from gallery.public.views import bp as public_bp
-    from gallery.submissions.claim import bp as claim_bp
-    from gallery.submissions.views import bp as submissions_bp
+    """Attach each feature's blueprints; every feature lists its routes in ``blueprint.py``."""
+    from gallery.accounts import blueprint as accounts
+    from gallery.curation import blueprint as curation
+    from gallery.ops import blueprint as ops
+    from gallery.packs import blueprint as packs
+    from gallery.printing import blueprint as printing
+    from gallery.public import blueprint as public
+    from gallery.submissions import blueprint as submissions
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(packs_bp)
-    app.register_blueprint(feed_bp)
-    app.register_blueprint(submissions_bp)
-    app.register_blueprint(claim_bp)
-    app.register_blueprint(curation_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(printing_bp)
+    for feature in (public, packs, submissions, curation, accounts, printing, ops):
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
 
 
 def register_errors(app: Flask) -> None:
@@ -82,10 +73,16 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the operator's ``flask --app wsgi …`` commands."""
-    from gallery.cli import register_cli
+    """Add the operator's ``flask --app wsgi …`` commands, each from its feature."""
+    from gallery.accounts import cli as accounts
+    from gallery.curation import cli as curation
+    from gallery.ops import cli as ops
+    from gallery.printing import cli as printing
+    from gallery.storage import cli as storage
 
-    register_cli(app)
+    for feature in (curation, storage, printing, ops, accounts):
+        for command in feature.commands:
+            app.cli.add_command(command)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -32,12 +32,11 @@ from gallery.models.submissions import utcnow
 
 log = logging.getLogger(__name__)
 
-# kind → "module:function" taking (export_id, progress=callback).
-HANDLERS = {"export": "gallery.printing.operations:run_export"}
 INTERRUPTED = "interrupted"  # error code of a job whose process stopped under it
 TIMED_OUT = "timed-out"
 QUEUED_IN_REDIS = "redis-queue"  # worker name of a row waiting in the Redis queue
 _EXTENSION = "gallery.jobs"
+_HANDLERS = "gallery.jobs.handlers"
 
 
 class JobError(Exception):
@@ -170,6 +169,15 @@ def init_app(app: Flask) -> None:
             db.engine.dispose()
 
 
+def register_handler(app: Flask, kind: str, target: str) -> None:
+    """Let jobs of ``kind`` run ``target`` ("module:function" taking (export_id, progress=…)).
+
+    Features register the jobs they own when the app is built; the function is imported
+    only when a job runs, so processes that never run one never load it.
+    """
+    app.extensions.setdefault(_HANDLERS, {})[kind] = target
+
+
 def backend() -> Backend:
     """Return the current app's job backend."""
     return current_app.extensions[_EXTENSION]
@@ -177,7 +185,7 @@ def backend() -> Backend:
 
 def enqueue(kind: str, export_id: int) -> None:
     """Run job ``kind`` for ``export_id`` on the configured backend (after the row is committed)."""
-    if kind not in HANDLERS:
+    if kind not in current_app.extensions.get(_HANDLERS, {}):
         raise ValueError(f"unknown job kind {kind!r}")
     # Owned by this process until a worker claims it: a crash before then is noticed too.
     db.session.execute(update(Export).where(Export.id == export_id).values(worker=worker_name()))
@@ -192,7 +200,7 @@ def worker_name() -> str:
 
 def _handler(kind: str) -> Callable[..., None]:
     """Import the function that does the work of ``kind``."""
-    module, _, name = HANDLERS[kind].partition(":")
+    module, _, name = current_app.extensions[_HANDLERS][kind].partition(":")
     return getattr(importlib.import_module(module), name)
 
 

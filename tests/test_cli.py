@@ -10,8 +10,8 @@ import time
 from PIL import Image
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Entry, Export, Licence, Pack, Work
+from gallery.storage.files import get_storage
 from tests.factories import set_state
 
 
@@ -63,7 +63,7 @@ def test_works_list_prints_id_status_title_credit_votes_mean_tab_separated_oldes
 
 def test_works_list_seventh_column_is_the_stored_pairwise_strength(app, runner):
     """θ with two decimals once the ranking stored it; blank for works never compared."""
-    from gallery.curation.pairwise_ops import refresh_strengths
+    from gallery.curation.pairwise.operations import refresh_strengths
     from gallery.models import Comparison, ComparisonOutcome, PairPool
 
     with app.app_context():

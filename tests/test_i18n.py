@@ -223,8 +223,8 @@ def test_dates_are_localised(app):
 
 def test_planner_refusals_reach_printers_translated(app):
     """The sheet planner's reasons are shown in the printer's language."""
+    from gallery.printing.engine.plan import PlanError
     from gallery.printing.operations import plan_refusal
-    from gallery.printing.plan import PlanError
 
     error = PlanError("3 sheets is more than the limit of 2", "sheet_limit", sheets=3, limit=2)
     with app.test_request_context(headers={"Accept-Language": "ru"}):
@@ -263,14 +263,16 @@ def test_a_third_language_needs_no_code_change(app, client):
 
 def test_sheet_previews_are_labelled_in_russian(app):
     """The SVG preview's sheet title and low-resolution tooltip follow the page language."""
-    from gallery.printing.layouts import builtin_dir, load_layouts
-    from gallery.printing.plan import StickerSource, plan_export
-    from gallery.printing.preview import sheet_svg
+    from gallery.printing.choices import preview_texts
+    from gallery.printing.engine.layouts import builtin_dir, load_layouts
+    from gallery.printing.engine.plan import StickerSource, plan_export
+    from gallery.printing.engine.preview import sheet_svg
 
     layout = load_layouts(builtin_dir())["avery-l7160"]
     blurry = StickerSource(1, "w/1.png", 100, 100, False, "Ann", "Title")
     sheet = plan_export(layout, [(blurry, 1)], layout.defaults)[0]
     with app.test_request_context(headers={"Accept-Language": "ru"}):
-        svg = sheet_svg(layout, sheet, layout.defaults, image_url=lambda p: "/a.png")
+        texts = preview_texts()
+        svg = sheet_svg(layout, sheet, layout.defaults, image_url=lambda p: "/a.png", texts=texts)
     assert f"<title>{layout.name}, лист 1</title>" in svg
     assert "Низкое разрешение:" in svg

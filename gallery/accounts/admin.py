@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -31,8 +30,6 @@ from gallery.models.accounts import Invite, User
 from gallery.permissions import can_admin, can_see_contacts
 from gallery.submissions.contacts import shared_contacts
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
 _NEW_INVITE = "admin_new_invite"
 
 
@@ -49,7 +46,6 @@ def _load_user(user_id: int) -> User:
     return user
 
 
-@bp.get("/")
 @require(can_admin)
 def index():
     """The admin area starts with the accounts."""
@@ -68,14 +64,12 @@ def _users_page(invite_form: RolesForm | None = None, code: int = 200):
     return _private(html, code)
 
 
-@bp.get("/users")
 @require(can_admin)
 def users():
     """List accounts and open invites, with the form to invite someone."""
     return _users_page()
 
 
-@bp.post("/invites")
 @require(can_admin)
 def invite():
     """Create a single-use invite and show its link once."""
@@ -91,7 +85,6 @@ def invite():
     return redirect(url_for("admin.invite_created"), code=303)
 
 
-@bp.get("/invites/new")
 @require(can_admin)
 def invite_created():
     """Show the invite link made a moment ago; reloading does not show it again."""
@@ -105,7 +98,6 @@ def invite_created():
     return _private(html)
 
 
-@bp.post("/invites/<int:invite_id>/revoke")
 @require(can_admin)
 def revoke(invite_id: int):
     """Make an open invite unusable."""
@@ -133,14 +125,12 @@ def _user_page(account: User, roles_form: RolesForm | None = None, code: int = 2
     return _private(html, code)
 
 
-@bp.get("/users/<int:user_id>")
 @require(can_admin)
 def user(user_id: int):
     """Show one account with its roles and the button to disable or enable it."""
     return _user_page(_load_user(user_id))
 
 
-@bp.post("/users/<int:user_id>/roles")
 @require(can_admin)
 def roles(user_id: int):
     """Replace an account's roles."""
@@ -158,7 +148,6 @@ def roles(user_id: int):
     return redirect(url_for("admin.user", user_id=user_id), code=303)
 
 
-@bp.post("/users/<int:user_id>/active")
 @require(can_admin)
 def active(user_id: int):
     """Disable an account (ending its sessions at once) or enable it again."""
@@ -180,7 +169,6 @@ def active(user_id: int):
     return redirect(url_for("admin.user", user_id=user_id), code=303)
 
 
-@bp.get("/contacts")
 @require(can_see_contacts)
 def contacts():
     """List the contacts artists asked the campaign to use; each view is logged."""

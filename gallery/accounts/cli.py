@@ -123,3 +123,6 @@ def password(login: str) -> None:
         raise click.ClickException(_policy_message(error)) from error
     db.session.commit()
     click.echo(f"password set\t{user.id}\t{user.login}")
+
+
+commands = (user_cli,)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -35,8 +34,6 @@ from gallery.extensions import db, limiter
 from gallery.models.accounts import User
 from gallery.redirects import safe_next
 
-bp = Blueprint("accounts", __name__)
-
 
 def _login_limit() -> str:
     """Return the operator's rate limit for login attempts from one client."""
@@ -59,7 +56,6 @@ def landing_page(user: User) -> str:
     return staff_links(user)[0][1]
 
 
-@bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     """Show the login form; on POST check the password and start a new session."""
@@ -86,7 +82,6 @@ def login():
     return _private(render_template("accounts/login.html", form=form), code)
 
 
-@bp.post("/logout")
 @require_login
 def logout():
     """End the session here and on the server, so a copied cookie stops working too."""
@@ -98,7 +93,6 @@ def logout():
     return redirect(url_for("public.index"), code=303)
 
 
-@bp.route("/invite/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def accept_invite(token: str):
     """Let an invited person choose a login and a password; the link then stops working."""
@@ -136,14 +130,12 @@ def _account_page(password_form=None, blind_form=None, code: int = 200):
     return _private(html, code)
 
 
-@bp.get("/account")
 @require_login
 def account():
     """Show the account page: password change and curation settings."""
     return _account_page()
 
 
-@bp.post("/account/password")
 @require_login
 def password():
     """Change the password; every other session of the account ends."""
@@ -164,7 +156,6 @@ def password():
     return _account_page(password_form=form, code=422)
 
 
-@bp.post("/account/blind-mode")
 @require_login
 def blind_mode():
     """Switch blind mode (credits hidden while curating) on or off."""

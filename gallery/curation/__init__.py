@@ -1,1 +1,1 @@
-"""Curation: gallery, votes, decisions, ranking."""
+"""Curation: the grid, votes, decisions, near-duplicates, rankings and pairwise comparison."""

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from gallery.accounts.access import require
+from gallery.curation.context import gallery_query, me, work_url
 from gallery.curation.duplicates import mark_different, merge_works
 from gallery.curation.forms import BulkForm, ButtonForm, ConfirmForm, DecideForm, MergeForm
 from gallery.curation.operations import (
@@ -19,7 +20,6 @@ from gallery.curation.operations import (
     remove_entry,
     remove_work,
 )
-from gallery.curation.views import bp, gallery_query, me, work_url
 from gallery.extensions import db
 from gallery.models import DecisionAction, DuplicatePair, Entry, Work
 from gallery.permissions import can_admin, can_moderate
@@ -35,7 +35,6 @@ def _work_label(work: Work) -> str:
     return work.title or _("work %(id)s", id=work.id)
 
 
-@bp.post("/works/<int:work_id>/decide")
 @require(can_moderate)
 def decide_work(work_id: int):
     """Set one work's status, or say why not."""
@@ -53,7 +52,6 @@ def decide_work(work_id: int):
     return redirect(work_url(work.id, gallery_query()), code=303)
 
 
-@bp.post("/bulk")
 @require(can_moderate)
 def bulk():
     """Apply one decision to the ticked works; list the ones refused and why."""
@@ -81,7 +79,6 @@ def bulk():
     return redirect(_gallery_url(), code=303)
 
 
-@bp.post("/release")
 @require(can_admin)
 def release():
     """Show artists every decision taken so far, all at once."""
@@ -93,7 +90,6 @@ def release():
     return redirect(_gallery_url(), code=303)
 
 
-@bp.post("/duplicates/<int:pair_id>/same")
 @require(can_moderate)
 def same_work(pair_id: int):
     """Merge two look-alikes: keep the chosen work, fold the other's votes into it."""
@@ -117,7 +113,6 @@ def same_work(pair_id: int):
     return redirect(work_url(keep.id, gallery_query()), code=303)
 
 
-@bp.post("/duplicates/<int:pair_id>/different")
 @require(can_moderate)
 def different_works(pair_id: int):
     """Remember that two look-alikes are different works."""
@@ -130,7 +125,6 @@ def different_works(pair_id: int):
     return redirect(_gallery_url(), code=303)
 
 
-@bp.post("/works/<int:work_id>/delete")
 @require(can_moderate)
 def delete_work(work_id: int):
     """Delete a work (spam or abuse) with its files, after the box is ticked."""
@@ -145,7 +139,6 @@ def delete_work(work_id: int):
     return redirect(_gallery_url(), code=303)
 
 
-@bp.post("/entries/<int:entry_id>/delete")
 @require(can_moderate)
 def delete_entry(entry_id: int):
     """Delete a whole entry (spam or abuse): every work and file of it."""

@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from gallery.curation.operations import DECISIONS
 from gallery.curation.queries import Sort
-from gallery.curation.scores import RankBy
+from gallery.curation.scores.queries import RankBy
 from gallery.models import DecisionAction, WorkState
 
 STATUS_LABELS = {

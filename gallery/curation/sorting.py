@@ -11,7 +11,7 @@ import enum
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from gallery.curation import ranking
+from gallery.curation.scores import maths as ranking
 from gallery.curation.shuffle import shuffle_key, shuffle_key_parameters
 from gallery.extensions import db
 from gallery.models import PairwiseStrength, Vote, Work

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from gallery.accounts.access import require
+from gallery.curation.context import gallery_query, me, work_url
 from gallery.curation.duplicates import open_pairs
 from gallery.curation.forms import (
     ButtonForm,
@@ -17,8 +18,7 @@ from gallery.curation.forms import (
 from gallery.curation.history import decision_log
 from gallery.curation.navigation import neighbours, next_to_judge
 from gallery.curation.operations import cast_vote, possible_actions, retract_vote
-from gallery.curation.scores import work_scores
-from gallery.curation.views import bp, gallery_query, me, work_url
+from gallery.curation.scores.queries import work_scores
 from gallery.extensions import db
 from gallery.intake import print_width_mm
 from gallery.models import Work
@@ -28,7 +28,6 @@ from gallery.permissions import can_curate, can_vote
 REAL_SIZES_MM = (50, 75)
 
 
-@bp.get("/works/<int:work_id>")
 @require(can_curate)
 def work(work_id: int):
     """Show one work: image, real size, print suitability, votes, decisions, duplicates."""
@@ -61,7 +60,6 @@ def work(work_id: int):
     )
 
 
-@bp.post("/works/<int:work_id>/vote")
 @require(can_curate)
 def vote(work_id: int):
     """Record the curator's score; then stay, or go to the next work to judge."""
@@ -86,7 +84,6 @@ def vote(work_id: int):
     return redirect(work_url(following, query), code=303)
 
 
-@bp.post("/works/<int:work_id>/retract")
 @require(can_curate)
 def retract(work_id: int):
     """Take back the curator's vote on a work."""

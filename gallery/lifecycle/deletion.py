@@ -14,9 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, select
 
-from gallery import filekeys
 from gallery.extensions import db
-from gallery.files import discard, get_storage
 from gallery.models import (
     Deletion,
     DeletionReason,
@@ -27,6 +25,8 @@ from gallery.models import (
     Pack,
     Work,
 )
+from gallery.storage import keys as filekeys
+from gallery.storage.files import discard, get_storage
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gallery import filekeys
 from gallery.extensions import db
 from gallery.models.base import NEVER_REUSE_IDS, enum_type, table_args, utcnow
+from gallery.storage import keys as filekeys
 
 __all__ = ["Entry", "Licence", "Work", "WorkState", "WorkStatus", "utcnow"]
 

@@ -7,13 +7,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def register_ops(app: Flask) -> None:
-    """Trust the configured number of proxies and add the health check."""
+    """Trust the configured number of proxies (the health check is in ``blueprint.py``)."""
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies:
         # The real client address and scheme come from the proxy's X-Forwarded-* headers.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
-    from gallery.ops.health import bp
-
-    app.register_blueprint(bp)

@@ -31,11 +31,11 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from gallery import filekeys
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.lifecycle.deletion import delete_works
 from gallery.models import Deletion, DeletionReason, Entry, Export, Pack, Work
+from gallery.storage import keys as filekeys
+from gallery.storage.files import get_storage
 
 log = logging.getLogger(__name__)
 

@@ -115,9 +115,4 @@ def worker_command(burst: bool) -> None:
     SimpleWorker([queue], connection=connection).work(burst=burst, with_scheduler=False)
 
 
-def register_ops_cli(app) -> None:
-    """Attach the operations commands."""
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
-    app.cli.add_command(retention_command)
-    app.cli.add_command(jobs_cli)
+commands = (backup_command, restore_command, retention_command, jobs_cli)

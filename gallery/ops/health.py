@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from sqlalchemy import text
 
 from gallery.extensions import db
-from gallery.files import get_storage
-from gallery.storage import new_token
+from gallery.storage.files import get_storage
+from gallery.storage.store import new_token
 
 log = logging.getLogger(__name__)
-bp = Blueprint("ops", __name__)
 
 
-@bp.route("/healthz")
 def healthz():
     """Answer 200 when database and storage respond, else 503 naming what failed."""
     checks = {"database": _database_ok(), "storage": _storage_ok()}

@@ -1,1 +1,2 @@
-"""Print-ready sticker sheets: layouts as data, sheet planning, previews and PDF rendering."""
+"""Print-ready sticker sheets, the web side: the ``/print`` pages, exports run as jobs, and the
+``layouts`` and ``export`` commands. The Flask-free engine lives in ``engine``."""

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from gallery.printing.geometry import Layout
-from gallery.printing.layouts import builtin_dir, load_layouts, search_layouts
+from gallery.printing.engine.geometry import Layout
+from gallery.printing.engine.layouts import builtin_dir, load_layouts, search_layouts
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from wtforms.fields.choices import SelectChoice
 
 from gallery.models import Work
 from gallery.printing import catalog, operations
+from gallery.printing.engine.geometry import Layout
+from gallery.printing.engine.options import ExportOptions
+from gallery.printing.engine.plan import Placement, SheetPlan
+from gallery.printing.engine.preview import PreviewTexts, sheet_svg
 from gallery.printing.forms import ExportForm, read_items
-from gallery.printing.geometry import Layout
-from gallery.printing.options import ExportOptions
-from gallery.printing.plan import Placement, SheetPlan
-from gallery.printing.preview import sheet_svg
 
 LAYOUT_RESULTS = 100  # layouts listed for one search (1,700 gLabels sheets would be unusable)
 PREVIEW_SHEETS = 10
@@ -114,7 +114,13 @@ def preview_svgs(choices: Choices) -> list[str]:
     options = choices.options or choices.layout.defaults
     sheets = choices.plan.sheets[:PREVIEW_SHEETS] if choices.plan else [SheetPlan(0, ())]
     return [
-        sheet_svg(choices.layout, sheet, options, image_url=lambda p: image_url(choices, p))
+        sheet_svg(
+            choices.layout,
+            sheet,
+            options,
+            image_url=lambda p: image_url(choices, p),
+            texts=preview_texts(),
+        )
         for sheet in sheets
     ]
 
@@ -142,3 +148,15 @@ def hidden_pairs(choices: Choices) -> list[tuple[str, str]]:
 def query_string(choices: Choices) -> str:
     """Return the choices as a URL query (for the standalone SVG link)."""
     return urlencode(hidden_pairs(choices))
+
+
+def preview_texts() -> PreviewTexts:
+    """Return the preview's words in the reader's language."""
+    return PreviewTexts(
+        sheet_title=lambda layout, number: _(
+            "%(layout)s, sheet %(number)s", layout=layout, number=number
+        ),
+        low_resolution=lambda dpi: _(
+            "Low resolution: %(dpi)s dpi at this size; prints may look blurry", dpi=dpi
+        ),
+    )

@@ -14,18 +14,14 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 
 from gallery import jobs
+from gallery.cli import cell
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Export, ExportState
 from gallery.printing import catalog, operations
-from gallery.printing.glabels import glabels_default_dir, import_glabels, write_imported
+from gallery.printing.engine.glabels import glabels_default_dir, import_glabels, write_imported
+from gallery.storage.files import get_storage
 
 layouts_cli = AppGroup("layouts", help="List and import sticker-sheet layouts.")
-
-
-def _cell(value: object) -> str:
-    """Format one column: no tabs or newlines inside a cell."""
-    return " ".join(str(value).split())
 
 
 @layouts_cli.command("list")
@@ -34,7 +30,7 @@ def list_layouts(search: str) -> None:
     """Print one line per layout: id, name, page size, labels per sheet (tab separated)."""
     for layout in catalog.find_layouts(search):
         row = (layout.id, layout.name, layout.page_size, layout.labels_per_sheet)
-        click.echo("\t".join(_cell(v) for v in row))
+        click.echo("\t".join(cell(v) for v in row))
 
 
 @layouts_cli.command("import-glabels")
@@ -126,7 +122,7 @@ def export_command(
         raise click.ClickException(f"the PDF could not be made: {reason}")
     for warning in export.warning_list:
         click.echo(
-            f"warning: work {warning['work_id']} ({_cell(warning['title'])}) prints at "
+            f"warning: work {warning['work_id']} ({cell(warning['title'])}) prints at "
             f"{warning['dpi']} dpi, below {options.min_dpi} dpi",
             err=True,
         )
@@ -134,7 +130,4 @@ def export_command(
     click.echo(f"{output}\t{export.sheets} sheets\t{export.pdf_size} bytes\texport {export.id}")
 
 
-def register_print_cli(app) -> None:
-    """Attach the ``layouts`` group and the ``export`` command to ``app``."""
-    app.cli.add_command(layouts_cli)
-    app.cli.add_command(export_command)
+commands = (layouts_cli, export_command)

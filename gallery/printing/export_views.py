@@ -14,8 +14,7 @@ from gallery.models import Export, ExportState
 from gallery.permissions import can_print
 from gallery.printing import operations
 from gallery.printing.forms import ConfirmForm
-from gallery.printing.views import bp
-from gallery.serving import send_stored
+from gallery.storage.serving import send_stored
 
 
 def error_text(export: Export) -> str:
@@ -41,7 +40,6 @@ def _templates_context() -> dict:
     }
 
 
-@bp.route("/exports")
 @require(can_print)
 def list_exports():
     """List exports, newest first, with their options and downloads."""
@@ -56,7 +54,6 @@ def list_exports():
     )
 
 
-@bp.route("/exports/<int:export_id>")
 @require(can_print)
 def show_export(export_id: int):
     """Show one export: progress while it runs (the page refreshes itself), then the download."""
@@ -69,7 +66,6 @@ def show_export(export_id: int):
     )
 
 
-@bp.route("/exports/<int:export_id>/status")
 @require(can_print)
 def export_status(export_id: int):
     """Report an export's state and progress as JSON for the progress bar."""
@@ -93,7 +89,6 @@ def export_status(export_id: int):
     return response
 
 
-@bp.route("/exports/<int:export_id>/download")
 @require(can_print)
 def download_export(export_id: int):
     """Download a finished export's PDF, unless a work in it may no longer be printed."""
@@ -102,7 +97,6 @@ def download_export(export_id: int):
     return send_stored(key, download_name=operations.download_name(export))
 
 
-@bp.route("/exports/<int:export_id>/retry", methods=["POST"])
 @require(can_print)
 def retry_export(export_id: int):
     """Queue a failed export again with the same choices."""
@@ -115,7 +109,6 @@ def retry_export(export_id: int):
     return redirect(url_for("printing.show_export", export_id=export.id), code=303)
 
 
-@bp.route("/exports/<int:export_id>/delete", methods=["POST"])
 @require(can_print)
 def delete_export(export_id: int):
     """Delete an export and, after the commit, its PDF."""

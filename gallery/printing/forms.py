@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from gallery.printing import catalog
-from gallery.printing.geometry import Layout
+from gallery.printing.engine.geometry import Layout
 from gallery.printing.operations import MAX_COPIES
 
 CREDIT_CHOICES = [

@@ -18,17 +18,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from gallery import filekeys
 from gallery.extensions import db
-from gallery.files import discard, get_storage, stage
 from gallery.lifecycle.policy import is_printable, printable_condition, unprintable_works
 from gallery.models import Entry, Export, ExportState, Pack, User, Work, WorkStatus
 from gallery.printing import catalog
-from gallery.printing.geometry import Layout
-from gallery.printing.options import ExportOptions
-from gallery.printing.plan import PlanError, SheetPlan, StickerSource, plan_export
+from gallery.printing.engine.geometry import Layout
+from gallery.printing.engine.options import ExportOptions
+from gallery.printing.engine.plan import PlanError, SheetPlan, StickerSource, plan_export
 from gallery.refusals import Refused, join_ids
-from gallery.storage import new_token
+from gallery.storage import keys as filekeys
+from gallery.storage.files import discard, get_storage, stage
+from gallery.storage.store import new_token
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +259,7 @@ def run_export(export_id: int, *, progress: Callable[[int, int], None]) -> Expor
         heading, anonymous, title = _("Credits"), _("Anonymous"), _("Stickers")
     progress(0, len(plan.sheets) + 1)
     # WeasyPrint takes a second to import: only processes that render pay for it.
-    from gallery.printing.render import render_export
+    from gallery.printing.engine.render import render_export
 
     pdf = render_export(
         layout,

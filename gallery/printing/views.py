@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -13,15 +13,12 @@ from gallery.models import Work
 from gallery.permissions import can_print, can_print_work
 from gallery.printing import choices as print_choices
 from gallery.printing import operations
-from gallery.serving import send_stored
-
-bp = Blueprint("printing", __name__, url_prefix="/print")
+from gallery.storage.serving import send_stored
 
 PREVIEW_MAX_AGE = 3600  # derivatives never change under the same key
 
 
-@bp.context_processor
-def _choice_helpers() -> dict:
+def choice_helpers() -> dict:
     """Let the print templates repeat the current choices in links and hidden fields."""
     return {
         "hidden_pairs": print_choices.hidden_pairs,
@@ -40,14 +37,12 @@ def _page(choices: print_choices.Choices, status: int = 200):
     return html, status
 
 
-@bp.route("")
 @require(can_print)
 def index():
     """Show the print page; a GET with choices updates the preview (works without JS)."""
     return _page(print_choices.read_choices(request.args or None))
 
 
-@bp.route("/preview")
 @require(can_print)
 def preview():
     """Return the preview part of the page for the current choices (refreshed by print.js)."""
@@ -57,7 +52,6 @@ def preview():
     )
 
 
-@bp.route("/preview.svg")
 @require(can_print)
 def preview_svg():
     """Return one sheet of the preview as a standalone true-size SVG (``sheet`` counts from 1)."""
@@ -71,7 +65,6 @@ def preview_svg():
     return response
 
 
-@bp.route("/works/<int:work_id>/image/<int:width>.webp")
 @require(can_print)
 def work_image(work_id: int, width: int):
     """Serve a work's WebP derivative for the preview, only for works that may be printed."""
@@ -83,7 +76,6 @@ def work_image(work_id: int, width: int):
     return send_stored(work.derivative_key(width), max_age=PREVIEW_MAX_AGE)
 
 
-@bp.route("/exports", methods=["POST"])
 @require(can_print)
 def create_export():
     """Check the choices, queue the PDF job and show its progress."""

@@ -1,1 +1,1 @@
-"""Public site: the gallery, work and artist pages, sticker packs, the call for works, the feed."""
+"""Public site: the gallery, work and artist pages, the call for works, the Atom feed."""

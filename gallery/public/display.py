@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from gallery.models import Licence
-from gallery.printing.layouts import PAPER_SIZES
+from gallery.printing.engine.layouts import PAPER_SIZES
 
 LICENCE_NAMES = {
     Licence.CAMPAIGN: _l("Campaign use only"),

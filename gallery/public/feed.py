@@ -7,15 +7,13 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, url_for
+from flask import Response, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from gallery.packs.operations import published_packs
 from gallery.public.display import licence_name
-from gallery.public.packing import published_packs
 from gallery.public.queries import recent_public_works
-
-bp = Blueprint("feed", __name__)
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
@@ -35,7 +33,6 @@ class FeedItem:
     enclosure: tuple[str, int | None] | None = None
 
 
-@bp.route("/feed.atom")
 def atom():
     """Return the feed of the newest works and packs as Atom XML."""
     items = sorted(_work_items() + _pack_items(), key=lambda i: i.updated, reverse=True)

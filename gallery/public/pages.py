@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,17 +14,13 @@ from gallery.permissions import can_edit_pages
 from gallery.public.content import CALL, find_page, save_page, shown_page
 from gallery.public.forms import PageForm
 
-bp = Blueprint("pages", __name__)
 
-
-@bp.route("/call")
 def call():
     """Show the call for works in the visitor's language (the built-in text if none is set)."""
     page = shown_page(CALL, str(get_locale()))
     return render_template("public/call.html", page=page)
 
 
-@bp.route("/admin/call", methods=["GET", "POST"])
 @require(can_edit_pages)
 def edit_call():
     """Let an admin write the call for works in one language (chosen with ``?language=``)."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from gallery.extensions import db
 from gallery.intake import print_width_mm
 from gallery.models import Entry
-from gallery.serving import send_stored
+from gallery.storage.serving import send_stored
 from gallery.submissions.forms import ClaimEditForm, ConfirmForm
 from gallery.submissions.operations import (
     delete_entry,
@@ -18,8 +18,6 @@ from gallery.submissions.operations import (
 )
 from gallery.submissions.status import artist_status
 from gallery.submissions.views import credit_from_form
-
-bp = Blueprint("claim", __name__, url_prefix="/claim")
 
 
 def _load(token: str) -> Entry:
@@ -35,7 +33,6 @@ def _private(html: str, code: int = 200):
     return html, code, {"Cache-Control": "no-store"}
 
 
-@bp.route("/<token>", methods=["GET", "POST"])
 def show(token: str):
     """Show the entry's status and let the artist edit credit, consents and titles."""
     entry = _load(token)
@@ -76,7 +73,6 @@ def _back_to_entry(token: str):
     return redirect(url_for("claim.show", token=token), code=303)
 
 
-@bp.post("/<token>/withdraw")
 def withdraw(token: str):
     """Withdraw every work of the entry from curation, the site and print."""
     entry = _load(token)
@@ -89,7 +85,6 @@ def withdraw(token: str):
     return _back_to_entry(token)
 
 
-@bp.post("/<token>/delete")
 def delete(token: str):
     """Delete the entry, its works and their files for good."""
     entry = _load(token)
@@ -101,7 +96,6 @@ def delete(token: str):
     return _private(render_template("submissions/deleted.html"))
 
 
-@bp.route("/<token>/works/<int:work_id>/<int:width>.webp")
 def image(token: str, work_id: int, width: int):
     """Serve a preview of one of the entry's own works to the artist."""
     entry = _load(token)

@@ -14,13 +14,13 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from PIL import Image
 
-from gallery import filekeys
 from gallery.extensions import db
-from gallery.files import get_storage, stage
 from gallery.intake import IntakeError, Limits, ProcessedImage, process_image
 from gallery.intake.encode import PRINT_SOURCE_SIDE, encode_print_source
 from gallery.models import Work
-from gallery.storage import new_token
+from gallery.storage import keys as filekeys
+from gallery.storage.files import get_storage, stage
+from gallery.storage.store import new_token
 
 _PENDING_SALT = "pending-upload"
 

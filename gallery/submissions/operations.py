@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from gallery.curation.hooks import works_created
 from gallery.extensions import db
-from gallery.files import keep_with_transaction
 from gallery.lifecycle.deletion import delete_entry as lifecycle_delete_entry
 from gallery.models import DeletionReason, Entry, Licence, Work, WorkStatus
+from gallery.storage.files import keep_with_transaction
 from gallery.submissions.images import StoredImage
 
 

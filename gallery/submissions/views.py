@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import NoReturn
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     redirect,
@@ -22,7 +21,7 @@ from gallery.errors import refuse
 from gallery.extensions import db, limiter
 from gallery.intake import IntakeError, print_width_mm
 from gallery.models import Entry, Licence
-from gallery.serving import send_stored
+from gallery.storage.serving import send_stored
 from gallery.submissions import antispam
 from gallery.submissions.forms import SubmitForm
 from gallery.submissions.images import StoredImage, load_pending, pending_token, store_upload
@@ -35,8 +34,6 @@ from gallery.submissions.operations import (
 )
 from gallery.submissions.text import clean_line
 
-bp = Blueprint("submissions", __name__)
-
 _RECEIPT = "submission_receipt"
 
 
@@ -45,7 +42,6 @@ def _submit_limit() -> str:
     return current_app.config["SUBMIT_RATE_LIMIT"]
 
 
-@bp.route("/submit", methods=["GET", "POST"])
 @limiter.limit(_submit_limit, methods=["POST"])
 def submit():
     """Show the submission form; on POST take in the images and create the entry."""
@@ -109,7 +105,6 @@ def _refuse_sent_twice() -> NoReturn:
     )
 
 
-@bp.route("/submit/receipt")
 def receipt():
     """Show the claim link once, right after submitting."""
     data = session.pop(_RECEIPT, None)
@@ -133,7 +128,6 @@ def receipt():
     return response
 
 
-@bp.route("/submit/kept/<path:token>")
 def kept_preview(token: str):
     """Show the small preview of an image kept from a refused form (signed token only)."""
     image = load_pending(token)

@@ -9,8 +9,8 @@ import re
 from PIL import Image
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Entry, Licence, Role, User, Vote, Work, WorkState, WorkStatus
+from gallery.storage.files import get_storage
 from tests.factories import set_state
 
 _numbers = itertools.count(1)

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from gallery.curation.bradley_terry import (
+from gallery.curation.pairwise.maths import (
     Comparison,
     Fit,
     Outcome,

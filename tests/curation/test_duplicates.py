@@ -12,8 +12,8 @@ from gallery.curation.duplicates import (
     open_pairs,
 )
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import DuplicatePair, Entry, Vote, Work
+from gallery.storage.files import get_storage
 from tests.curation.factories import add_entry, add_user, add_vote, post
 
 BASE = 0x0F0F_F0F0_3C3C_C3C3

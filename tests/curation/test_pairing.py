@@ -11,7 +11,7 @@ from itertools import combinations
 
 import pytest
 
-from gallery.curation.bradley_terry import (
+from gallery.curation.pairwise.maths import (
     Comparison,
     Fit,
     Outcome,
@@ -19,7 +19,7 @@ from gallery.curation.bradley_terry import (
     fit_bradley_terry,
     spearman,
 )
-from gallery.curation.pairing import next_pair, random_pair
+from gallery.curation.pairwise.pairing import next_pair, random_pair
 
 PAIRERS = [next_pair, random_pair]
 # Three curators with different noise: P(a beats b) = expit((theta_a - theta_b) / noise).

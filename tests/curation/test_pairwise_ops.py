@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select
 
-from gallery.curation import pairwise_fit, pairwise_ops
-from gallery.curation.pairwise_fit import current_fit, readout, stored_fit
-from gallery.curation.pairwise_ops import (
+from gallery.curation.pairwise import fit as pairwise_fit
+from gallery.curation.pairwise import operations as pairwise_ops
+from gallery.curation.pairwise.fit import current_fit, readout, stored_fit
+from gallery.curation.pairwise.operations import (
     PairRefused,
     hand_out,
     record_comparison,
@@ -19,7 +20,7 @@ from gallery.curation.pairwise_ops import (
     refresh_strengths,
     reserve_next_pair,
 )
-from gallery.curation.pairwise_views import stopping_text
+from gallery.curation.pairwise.views import stopping_text
 from gallery.extensions import db
 from gallery.models import (
     Comparison,
@@ -239,7 +240,7 @@ def test_the_stopping_rule_speaks_russian_with_its_three_plural_forms(ctx):
     """1, 3 and 5 more comparisons take the three Russian forms; 0.8 is written 0,8."""
     from flask_babel import force_locale
 
-    from gallery.curation.pairwise_fit import Readout
+    from gallery.curation.pairwise.fit import Readout
 
     with force_locale("ru"):
         texts = [stopping_text(Readout(4, 4, 10, 0.5, more)) for more in (1, 3, 5, 0)]

@@ -8,9 +8,9 @@ import statistics
 
 from sqlalchemy import select
 
-from gallery.curation import pairwise_fit
-from gallery.curation.pairwise import spearman
-from gallery.curation.pairwise_ops import answer_pair, hand_out, refresh_strengths
+from gallery.curation.pairwise import fit as pairwise_fit
+from gallery.curation.pairwise.maths import spearman
+from gallery.curation.pairwise.operations import answer_pair, hand_out, refresh_strengths
 from gallery.extensions import db
 from gallery.models import ComparisonOutcome, PairPool, PairwiseStrength, Work, WorkStatus
 from tests.curation.factories import add_entry, add_user

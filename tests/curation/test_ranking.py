@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from gallery.curation import ranking
 from gallery.curation.queries import GalleryQuery, Sort, gallery_page, global_prior
-from gallery.curation.scores import RankBy, ranking_page, work_scores
+from gallery.curation.scores import maths as ranking
+from gallery.curation.scores.queries import RankBy, ranking_page, work_scores
 from tests.curation.factories import add_entry, add_user, add_vote
 
 

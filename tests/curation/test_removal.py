@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Entry, Work
+from gallery.storage.files import get_storage
 from tests.curation.factories import add_entry, post
 
 

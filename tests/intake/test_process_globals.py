@@ -20,7 +20,7 @@ def truncated_png() -> bytes:
 
 def test_truncated_upload_refused_after_weasyprint_is_loaded():
     """WeasyPrint flips LOAD_TRUNCATED_IMAGES on import; uploads must still be refused."""
-    import gallery.printing.render  # noqa: F401  (the import is the point)
+    import gallery.printing.engine.render  # noqa: F401  (the import is the point)
 
     ImageFile.LOAD_TRUNCATED_IMAGES = True  # as any library might
     try:

@@ -12,9 +12,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Export, Licence, Pack, User, Work
-from gallery.public.packing import publish_pack
+from gallery.packs.operations import publish_pack
+from gallery.storage.files import get_storage
 from gallery.submissions.images import store_upload
 from gallery.submissions.operations import Credit, create_entry
 from tests.conftest import image_bytes, make_staff

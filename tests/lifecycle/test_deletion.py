@@ -11,12 +11,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from gallery import filekeys
 from gallery.curation.duplicates import merge_works
 from gallery.curation.operations import remove_entry, remove_work
 from gallery.extensions import db
 from gallery.models import Deletion, DeletionReason, Entry, Export, ExportState, Work
 from gallery.ops.retention import apply_retention
+from gallery.storage import keys as filekeys
 from tests.conftest import csrf_token_in
 from tests.factories import set_state
 from tests.lifecycle.conftest import (

@@ -11,9 +11,9 @@ from sqlalchemy import create_engine, func, select, text
 
 from gallery import create_app
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Entry, Licence, Work
 from gallery.ops.backup import BackupError, backup, restore, verify
+from gallery.storage.files import get_storage
 from gallery.submissions.images import store_upload
 from gallery.submissions.operations import Credit, create_entry
 from tests.conftest import database_url, image_bytes

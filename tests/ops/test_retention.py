@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Entry, Work, WorkStatus
+from gallery.storage.files import get_storage
 from tests.ops.test_backup import add_entry
 
 

@@ -12,11 +12,11 @@ import pdfplumber
 import pytest
 from PIL import Image, ImageDraw
 
-from gallery.printing.geometry import Grid, Layout
-from gallery.printing.layouts import builtin_dir, load_layouts
-from gallery.printing.options import ExportOptions, Mode, Shape
-from gallery.printing.plan import StickerSource
-from gallery.storage import LocalStorage
+from gallery.printing.engine.geometry import Grid, Layout
+from gallery.printing.engine.layouts import builtin_dir, load_layouts
+from gallery.printing.engine.options import ExportOptions, Mode, Shape
+from gallery.printing.engine.plan import StickerSource
+from gallery.storage.store import LocalStorage
 
 # WeasyPrint warns at import when the system lacks libharfbuzz-subset (it then subsets fonts
 # with fontTools); that is an install note, not a test failure under filterwarnings=error.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gallery.printing.geometry import Box, Grid, Layout, Registration, page_marks
-from gallery.printing.options import ExportOptions, Mode, Shape
+from gallery.printing.engine.geometry import Box, Grid, Layout, Registration, page_marks
+from gallery.printing.engine.options import ExportOptions, Mode, Shape
 
 
 def layout(grids, *, w=50.0, h=30.0, mode=Mode.PLAIN, page=(210.0, 297.0), **kw) -> Layout:

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from gallery.printing.glabels import (
+from gallery.printing.engine.glabels import (
     glabels_default_dir,
     import_glabels,
     parse_length,
     write_imported,
 )
-from gallery.printing.layouts import load_layouts
-from gallery.printing.options import Mode, Shape
+from gallery.printing.engine.layouts import load_layouts
+from gallery.printing.engine.options import Mode, Shape
 
 PT = 25.4 / 72
 INCH = 25.4

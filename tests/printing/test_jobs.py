@@ -72,7 +72,7 @@ def app(tmp_path):
 
 def test_thread_backend_runs_the_job_and_status_reports_progress(app, client, monkeypatch):
     """While the job runs the status endpoint shows its progress; then it is done."""
-    monkeypatch.setitem(jobs.HANDLERS, "held", f"{__name__}:held_job")
+    jobs.register_handler(app, "held", f"{__name__}:held_job")
     RELEASE.clear()
     STARTED.clear()
     log_in_as(client, app, "printer")

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from gallery.printing.glabels import glabels_default_dir, import_glabels
-from gallery.printing.layouts import (
+from gallery.printing.engine.glabels import glabels_default_dir, import_glabels
+from gallery.printing.engine.layouts import (
     builtin_dir,
     dump_layout,
     load_layout,
     load_layouts,
     search_layouts,
 )
-from gallery.printing.options import CreditPlacement, ExportOptions, Fit, Mode, Shape
+from gallery.printing.engine.options import CreditPlacement, ExportOptions, Fit, Mode, Shape
 
 A4 = (210.0, 297.0)
 LETTER = (215.9, 279.4)

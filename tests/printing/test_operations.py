@@ -12,9 +12,10 @@ from render_kit import png_master
 
 from gallery import jobs
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Export, ExportState, Work, WorkStatus
-from gallery.printing import catalog, operations, raster
+from gallery.printing import catalog, operations
+from gallery.printing.engine import raster
+from gallery.storage.files import get_storage
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import time
 import pytest
 from PIL import Image, ImageDraw
 
-from gallery.printing.geometry import Box
-from gallery.printing.outline import dieline
+from gallery.printing.engine.geometry import Box
+from gallery.printing.engine.outline import dieline
 
 
 def area(polygon) -> float:

@@ -19,10 +19,10 @@ from render_kit import (
     works,
 )
 
-from gallery.printing.geometry import page_marks
-from gallery.printing.options import Mode
-from gallery.printing.plan import plan_export
-from gallery.printing.render import render_export
+from gallery.printing.engine.geometry import page_marks
+from gallery.printing.engine.options import Mode
+from gallery.printing.engine.plan import plan_export
+from gallery.printing.engine.render import render_export
 
 PRINT_AND_CUT = "silhouette-a4-12-circle-50"
 PLAIN = "plain-a4-8-circle-60"

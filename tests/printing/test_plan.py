@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gallery.printing.geometry import Box, Grid, Layout
-from gallery.printing.options import CreditPlacement, ExportOptions, Fit, Mode, Shape
-from gallery.printing.plan import StickerSource, plan_export
+from gallery.printing.engine.geometry import Box, Grid, Layout
+from gallery.printing.engine.options import CreditPlacement, ExportOptions, Fit, Mode, Shape
+from gallery.printing.engine.plan import StickerSource, plan_export
 
 
 def sticker(work_id=1, w=1000, h=1000, *, alpha=False, credit="Ann Artist") -> StickerSource:

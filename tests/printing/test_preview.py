@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from gallery.printing.layouts import builtin_dir, load_layouts
-from gallery.printing.plan import StickerSource, plan_export
-from gallery.printing.preview import sheet_svg
+from gallery.printing.engine.layouts import builtin_dir, load_layouts
+from gallery.printing.engine.plan import StickerSource, plan_export
+from gallery.printing.engine.preview import sheet_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = '<script>alert("x")</script> & Co'

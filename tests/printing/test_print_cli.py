@@ -9,7 +9,7 @@ from render_kit import TOL_MM
 
 from gallery.extensions import db
 from gallery.models import Export, ExportState, WorkStatus
-from gallery.printing.glabels import glabels_default_dir
+from gallery.printing.engine.glabels import glabels_default_dir
 
 TEMPLATE = """<?xml version="1.0"?>
 <Glabels-templates>

@@ -15,11 +15,11 @@ from render_kit import (
     works,
 )
 
-from gallery.printing import raster, render
-from gallery.printing.glabels import glabels_default_dir, import_glabels
-from gallery.printing.options import CreditPlacement, ExportOptions
-from gallery.printing.plan import plan_export
-from gallery.printing.render import MAX_SHEETS, CacheFetcher, RefusedURLError, render_export
+from gallery.printing.engine import raster, render
+from gallery.printing.engine.glabels import glabels_default_dir, import_glabels
+from gallery.printing.engine.options import CreditPlacement, ExportOptions
+from gallery.printing.engine.plan import plan_export
+from gallery.printing.engine.render import MAX_SHEETS, CacheFetcher, RefusedURLError, render_export
 
 BUILTIN = sorted(builtin_layouts())
 # Real gLabels templates of different shapes and makers: (file, template id prefix).

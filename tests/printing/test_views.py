@@ -21,8 +21,8 @@ from export_kit import (
 from render_kit import TOL_MM
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Export, ExportState, WorkStatus
+from gallery.storage.files import get_storage
 from tests.conftest import log_in_as
 
 

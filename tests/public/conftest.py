@@ -13,7 +13,6 @@ import pytest
 from PIL import Image
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import (
     Decision,
     DecisionAction,
@@ -25,6 +24,7 @@ from gallery.models import (
     WorkState,
     WorkStatus,
 )
+from gallery.storage.files import get_storage
 from tests.factories import set_state
 
 _numbers = itertools.count(1)

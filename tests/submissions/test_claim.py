@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Entry, Work, WorkStatus
+from gallery.storage.files import get_storage
 from tests.submissions.conftest import hidden_value
 
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Entry
+from gallery.storage.files import get_storage
 from gallery.submissions import operations
 from tests.submissions.conftest import Artist
 

@@ -8,8 +8,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from gallery.extensions import db
-from gallery.files import get_storage
 from gallery.models import Entry, Work, WorkStatus
+from gallery.storage.files import get_storage
 
 
 def stored_files(app) -> list[str]:
