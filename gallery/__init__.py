@@ -66,9 +66,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    """Render every HTTP error with a page in the visitor's language."""
+    """Commit each request once; render refusals and errors in the visitor's language."""
     from gallery.errors import register_error_handlers
+    from gallery.transaction import commit_requests
 
+    commit_requests(app)
     register_error_handlers(app)
 
 

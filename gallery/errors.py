@@ -1,17 +1,22 @@
-"""One error page per HTTP status, in the visitor's language; a 500 rolls back first."""
+"""Where errors and refusals become what a person sees, in their language.
+
+A refusal (``gallery.refusals.Refused``) a view does not catch becomes an error page with its
+status, or JSON for a client that asks for it; a view that prefers to show the refusal on the
+page it came from hands it to ``flash_refusal``. Every error answer rolls the request's work
+back first, so nothing half done is committed after it (see ``database.commit_requests``).
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import NoReturn
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.exceptions import HTTPException, InternalServerError
 
-from gallery.extensions import db
 from gallery.refusals import Refused
+from gallery.transaction import roll_back_request
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +36,10 @@ def error_message(code: int) -> str:
     return messages.get(code, _("The request could not be completed."))
 
 
-def refuse(message: str, code: int = 400) -> NoReturn:
-    """Stop the request with a 4xx whose page explains ``message`` (already translated)."""
-    error = default_exceptions[code](description=message)
-    # Only descriptions marked this way reach the page: werkzeug's own are English and technical.
-    error.user_facing = True  # type: ignore[attr-defined]
-    raise error
+def flash_refusal(refused: Refused) -> None:
+    """Show a refusal's reasons on the next page, as error messages."""
+    for message in refused.messages():
+        flash(message, "error")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -45,13 +48,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         """A form without a valid token: usually an expired page."""
+        roll_back_request()
         message = _("This form has expired. Please reload the page and send it again.")
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(Refused)
     def refused(error: Refused):
         """The rules said no: show why, in the reader's language, with the refusal's status."""
-        db.session.rollback()
+        roll_back_request()
         messages = error.messages()
         if request.accept_mimetypes.best == "application/json":
             return jsonify({"error": " ".join(messages), "reasons": messages}), error.status
@@ -61,19 +65,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         """Render the standard page for a 4xx/5xx raised by a view."""
+        roll_back_request()
         code = error.code or 500
-        if code >= 500:
-            db.session.rollback()
         message = error_message(code)
-        if code < 500 and error.description and getattr(error, "user_facing", False):
-            message = error.description
         response = render_template("errors/error.html", code=code, message=message)
         return response, code, error.get_headers() if code in (405, 429) else {}
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         """Log, roll back, and show a calm page (never a stack trace)."""
-        db.session.rollback()
+        roll_back_request()
         if _is_locked(error):
             return render_template("errors/error.html", code=503, message=error_message(503)), 503
         log.exception("unhandled error on %s", request.path)

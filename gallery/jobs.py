@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gallery.extensions import db
 from gallery.models.printing import ACTIVE_STATES, Export, ExportState
 from gallery.models.submissions import utcnow
+from gallery.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +194,17 @@ def enqueue(kind: str, export_id: int) -> None:
     backend().enqueue(kind, export_id)
 
 
+def start_job(kind: str, export_id: int) -> None:
+    """Run job ``kind`` for ``export_id`` once the request's work is committed.
+
+    A job runs in another thread or process, which sees the export's row only once it is
+    committed.
+    """
+    from gallery.transaction import after_commit
+
+    after_commit(lambda: enqueue(kind, export_id))
+
+
 def worker_name() -> str:
     """Return this process's name in job rows: host and process id, no personal data."""
     return f"{socket.gethostname()[:60]}:{os.getpid()}"
@@ -250,7 +262,7 @@ def run_job(kind: str, export_id: int) -> None:
 def _fail(export_id: int, exc: Exception) -> None:
     """Record why a job failed: known problems by message, anything else as a generic error."""
     export = db.session.get(Export, export_id)
-    if isinstance(exc, JobError | ValueError):
+    if isinstance(exc, JobError | Refused | ValueError):
         log.warning("job for export %s failed: %s", export_id, exc)
         message = str(exc)
     else:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from gallery.errors import refuse
+from gallery.refusals import Refused
 
 # Unicode categories of characters a redirect target has no business holding: controls
 # (C0, DEL, C1) and every kind of space or line and paragraph separator.
@@ -46,7 +46,10 @@ def safe_next(target: str | None) -> str | None:
     if not target:
         return None
     if "\r" in target or "\n" in target:
-        refuse(_("This link is broken: the page it should lead back to is not a valid address."))
+        raise Refused(
+            _l("This link is broken: the page it should lead back to is not a valid address."),
+            status=400,
+        )
     if not _plain_local_path(target):
         return None
     parts = urlsplit(target)

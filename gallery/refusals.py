@@ -28,6 +28,10 @@ class Refused(Exception):  # noqa: N818 - a refusal is an answer, not an error o
         """Return the first reason (most refusals have exactly one)."""
         return self.reasons[0] if self.reasons else ""
 
+    def __str__(self) -> str:
+        """Join the reasons, for logs and the terminal (in the current language)."""
+        return "; ".join(self.messages())
+
     def messages(self) -> list[str]:
         """Return the reasons as text in the current language."""
         return [str(reason) for reason in self.reasons]

@@ -44,7 +44,8 @@ def test_the_template_check_catches_plain_text():
 
 
 # Calls whose first argument is shown to people: it must be a gettext call, not a literal.
-_USER_FACING = {"flash", "ValidationError", "DecisionRefused", "ExportRefused", "refuse"}
+# Refusals of every kind (``Refused`` and its family) count too.
+_USER_FACING = {"flash", "ValidationError"}
 
 
 def literal_user_messages(path: Path) -> list[str]:
@@ -58,7 +59,7 @@ def literal_user_messages(path: Path) -> list[str]:
         literal = isinstance(first, ast.JoinedStr) or (
             isinstance(first, ast.Constant) and isinstance(first.value, str)
         )
-        if name in _USER_FACING and literal:
+        if (name in _USER_FACING or name.endswith("Refused")) and literal:
             found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
 

@@ -25,6 +25,7 @@ from gallery.accounts.operations import (
     set_active,
     set_roles,
 )
+from gallery.errors import flash_refusal
 from gallery.extensions import db
 from gallery.models.accounts import Invite, User
 from gallery.permissions import can_admin, can_see_contacts
@@ -80,7 +81,6 @@ def invite():
     _invite, token = create_invite(
         by=current_user, roles=form.roles.data, decider=form.decider.data, hours=hours
     )
-    db.session.commit()
     session[_NEW_INVITE] = token
     return redirect(url_for("admin.invite_created"), code=303)
 
@@ -107,7 +107,6 @@ def revoke(invite_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     revoke_invite(invite, by=current_user)
-    db.session.commit()
     flash(_("The invite link no longer works."), "success")
     return redirect(url_for("admin.users"), code=303)
 
@@ -140,10 +139,9 @@ def roles(user_id: int):
         return _user_page(account, roles_form=form, code=422)
     try:
         set_roles(account, roles=form.roles.data, decider=form.decider.data, by=current_user)
-    except SelfLockoutError:
-        flash(_("You cannot remove your own admin role. Ask another admin."), "error")
+    except SelfLockoutError as refused:
+        flash_refusal(refused)
         return redirect(url_for("admin.user", user_id=user_id), code=303)
-    db.session.commit()
     flash(_("The roles are saved."), "success")
     return redirect(url_for("admin.user", user_id=user_id), code=303)
 
@@ -158,10 +156,9 @@ def active(user_id: int):
     enable = form.active.data == "1"
     try:
         set_active(account, enable, by=current_user)
-    except SelfLockoutError:
-        flash(_("You cannot disable your own account."), "error")
+    except SelfLockoutError as refused:
+        flash_refusal(refused)
         return redirect(url_for("admin.user", user_id=user_id), code=303)
-    db.session.commit()
     if enable:
         flash(_("The account is enabled again."), "success")
     else:

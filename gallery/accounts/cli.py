@@ -13,8 +13,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from gallery.accounts.operations import (
-    InvalidLoginError,
-    LoginTakenError,
+    AccountError,
     WeakPasswordError,
     create_user,
     find_user,
@@ -22,9 +21,9 @@ from gallery.accounts.operations import (
     set_active,
     set_password,
 )
-from gallery.accounts.passwords import problem_message
 from gallery.extensions import db
 from gallery.models.accounts import Role
+from gallery.refusals import Refused
 
 user_cli = AppGroup("user", help="Create, list and disable staff accounts.")
 
@@ -43,10 +42,10 @@ def read_password() -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-def _policy_message(error: WeakPasswordError) -> str:
-    """Explain a refused password in the site's default language (no visitor here)."""
+def _terminal_message(refused: Refused) -> str:
+    """Explain a refusal in the site's default language (no visitor here)."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return problem_message(error.problem)
+        return str(refused)
 
 
 def _load(login: str):
@@ -73,14 +72,8 @@ def create(login: str, roles: tuple[str, ...], decider: bool) -> None:
     password = read_password()
     try:
         user = create_user(login=login, password=password, roles=roles, decider=decider)
-    except InvalidLoginError as error:
-        raise click.ClickException(
-            "a login is 3 to 64 lowercase letters, digits, dots, dashes or underscores"
-        ) from error
-    except LoginTakenError as error:
-        raise click.ClickException("this login is taken") from error
-    except WeakPasswordError as error:
-        raise click.ClickException(_policy_message(error)) from error
+    except AccountError as refused:
+        raise click.ClickException(_terminal_message(refused)) from refused
     db.session.commit()
     click.echo(f"created\t{user.id}\t{user.login}\t{user.roles}")
 
@@ -119,8 +112,8 @@ def password(login: str) -> None:
     user = _load(login)
     try:
         set_password(user, password=read_password())
-    except WeakPasswordError as error:
-        raise click.ClickException(_policy_message(error)) from error
+    except WeakPasswordError as refused:
+        raise click.ClickException(_terminal_message(refused)) from refused
     db.session.commit()
     click.echo(f"password set\t{user.id}\t{user.login}")
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
 
 from gallery.accounts.passwords import (
@@ -18,44 +20,70 @@ from gallery.accounts.passwords import (
     hash_password,
     needs_rehash,
     password_problem,
+    problem_message,
     verify_password,
 )
 from gallery.extensions import db
 from gallery.models.accounts import Invite, Role, User, join_roles, new_session_token
 from gallery.models.submissions import utcnow
+from gallery.refusals import Refused
 
 log = logging.getLogger(__name__)
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}[a-z0-9]$")
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A request about accounts that cannot be carried out."""
 
 
 class InvalidLoginError(AccountError):
     """The login has characters or a length we do not accept."""
 
+    status = 422
+
+    def __init__(self) -> None:
+        """Say what a login may be."""
+        super().__init__(
+            _l("A login is 3 to 64 lowercase letters, digits, dots, dashes or underscores.")
+        )
+
 
 class LoginTakenError(AccountError):
     """Another account already uses this login."""
+
+    def __init__(self) -> None:
+        """Ask for another login."""
+        super().__init__(_l("This login is taken. Please choose another."))
 
 
 class WeakPasswordError(AccountError):
     """The password fails the policy; ``problem`` says why."""
 
+    status = 422
+
     def __init__(self, problem: PasswordProblem) -> None:
-        """Keep the reason for the message shown to the person."""
-        super().__init__(problem.value)
+        """Keep the problem; the reason is worded in the reader's language when shown."""
+        super().__init__(LazyString(problem_message, problem))
         self.problem = problem
 
 
 class InviteInvalidError(AccountError):
     """The invite is unknown, used or expired (we never say which)."""
 
+    status = 404
+
+    def __init__(self) -> None:
+        """Say no more than that the link does not work."""
+        super().__init__(_l("This invitation link does not work (any more)."))
+
 
 class SelfLockoutError(AccountError):
     """An admin tried to disable themselves or drop their own admin role."""
+
+    def __init__(self, reason) -> None:
+        """Keep which lock-out it would have been."""
+        super().__init__(reason)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -83,12 +111,12 @@ def list_users() -> list[User]:
 def _check_new_credentials(login: str, password: str) -> None:
     """Refuse a malformed or taken login and a weak password."""
     if not LOGIN_PATTERN.match(login):
-        raise InvalidLoginError(login)
+        raise InvalidLoginError
     problem = password_problem(password, login=login)
     if problem:
         raise WeakPasswordError(problem)
     if find_user(login) is not None:
-        raise LoginTakenError(login)
+        raise LoginTakenError
 
 
 def create_user(
@@ -192,7 +220,7 @@ def set_blind_mode(user: User, *, blind: bool) -> None:
 def set_active(user: User, active: bool, *, by: User | None) -> None:
     """Disable (ending every session) or enable an account; an admin cannot disable themselves."""
     if not active and by is not None and by.id == user.id:
-        raise SelfLockoutError()
+        raise SelfLockoutError(_l("You cannot disable your own account."))
     user.active = active
     if active:
         user.failed_logins = 0
@@ -207,7 +235,7 @@ def set_roles(user: User, *, roles: Iterable[Role | str], decider: bool, by: Use
     """Replace the roles of ``user``; an admin cannot remove their own admin role."""
     new_roles = join_roles(roles)
     if by is not None and by.id == user.id and Role.ADMIN.value not in new_roles.split(","):
-        raise SelfLockoutError()
+        raise SelfLockoutError(_l("You cannot remove your own admin role. Ask another admin."))
     user.roles = new_roles
     user.decider = decider
     db.session.flush()
@@ -263,7 +291,7 @@ def accept_invite(*, token: str, login: str, password: str) -> User:
     """Create the account an invite promises and use the invite up (exactly once)."""
     invite = find_invite(token)
     if invite is None:
-        raise InviteInvalidError()
+        raise InviteInvalidError
     user = create_user(
         login=login, password=password, roles=invite.role_set, decider=invite.decider
     )
@@ -274,7 +302,7 @@ def accept_invite(*, token: str, login: str, password: str) -> User:
         .values(used_at=utcnow(), used_by_id=user.id)
     )
     if claimed.rowcount != 1:
-        raise InviteInvalidError()
+        raise InviteInvalidError
     db.session.expire(invite)
     log.info("invite %s accepted by account %s", invite.id, user.id)
     return user

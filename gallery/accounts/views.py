@@ -30,7 +30,7 @@ from gallery.accounts.operations import (
 )
 from gallery.accounts.operations import accept_invite as redeem_invite
 from gallery.accounts.passwords import problem_message
-from gallery.extensions import db, limiter
+from gallery.extensions import limiter
 from gallery.models.accounts import User
 from gallery.redirects import safe_next
 
@@ -65,8 +65,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(login=form.login.data, password=form.password.data)
-        # Commit either way: a failure must be counted towards the lock-out.
-        db.session.commit()
+        # A failure is committed too (the view returns normally): it counts towards the lock-out.
         if user is not None:
             start_session(user)
             return redirect(target or landing_page(user), code=303)
@@ -86,7 +85,6 @@ def login():
 def logout():
     """End the session here and on the server, so a copied cookie stops working too."""
     end_sessions(current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -105,12 +103,11 @@ def accept_invite(token: str):
             user = redeem_invite(
                 token=token, login=form.login.data, password=form.new_password.data
             )
-        except LoginTakenError:
-            form.login.errors.append(_("This login is taken. Please choose another."))
+        except LoginTakenError as taken:
+            form.login.errors.extend(taken.messages())
         except InviteInvalidError:
             abort(404)
         else:
-            db.session.commit()
             start_session(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(landing_page(user), code=303)
@@ -148,7 +145,6 @@ def password():
             form.new_password.errors.append(problem_message(error.problem))
         else:
             if changed:
-                db.session.commit()
                 start_session(user)
                 flash(_("Your password is changed. Other devices were logged out."), "success")
                 return redirect(url_for("accounts.account"), code=303)
@@ -163,6 +159,5 @@ def blind_mode():
     if not form.validate_on_submit():
         abort(400)
     set_blind_mode(current_user, blind=form.blind_mode.data)
-    db.session.commit()
     flash(_("Your setting is saved."), "success")
     return redirect(url_for("accounts.account"), code=303)

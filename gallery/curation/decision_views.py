@@ -20,6 +20,7 @@ from gallery.curation.operations import (
     remove_entry,
     remove_work,
 )
+from gallery.errors import flash_refusal
 from gallery.extensions import db
 from gallery.models import DecisionAction, DuplicatePair, Entry, Work
 from gallery.permissions import can_admin, can_moderate
@@ -45,9 +46,8 @@ def decide_work(work_id: int):
     try:
         decide(work=work, action=DecisionAction(form.status.data), by=me())
     except DecisionRefused as refused:
-        flash(str(refused.reason), "error")
+        flash_refusal(refused)
     else:
-        db.session.commit()
         flash(_("Decision saved."), "success")
     return redirect(work_url(work.id, gallery_query()), code=303)
 
@@ -68,7 +68,6 @@ def bulk():
         .order_by(Work.id)
     ).all()
     outcome = decide_many(works=works, action=DecisionAction(form.status.data), by=me())
-    db.session.commit()
     done = len(outcome.decided) + len(outcome.unchanged)
     if done:
         flash(ngettext("%(num)d work decided.", "%(num)d works decided.", done), "success")
@@ -85,7 +84,6 @@ def release():
     if not ButtonForm().validate_on_submit():
         abort(400)
     release_decisions(by=me())
-    db.session.commit()
     flash(_("Decisions are released: artists now see them through their links."), "success")
     return redirect(_gallery_url(), code=303)
 
@@ -106,9 +104,8 @@ def same_work(pair_id: int):
     try:
         merge_works(keep=keep, drop=drop)
     except DecisionRefused as refused:
-        flash(str(refused.reason), "error")
+        flash_refusal(refused)
     else:
-        db.session.commit()
         flash(_("Merged: the other copy is deleted and its votes moved here."), "success")
     return redirect(work_url(keep.id, gallery_query()), code=303)
 
@@ -120,7 +117,6 @@ def different_works(pair_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     mark_different(pair=pair, by=me())
-    db.session.commit()
     flash(_("Noted: these are different works."), "success")
     return redirect(_gallery_url(), code=303)
 
@@ -134,7 +130,6 @@ def delete_work(work_id: int):
         flash(_("Please tick the box to confirm the deletion."), "error")
         return redirect(work_url(work.id, gallery_query()), code=303)
     remove_work(work=work)
-    db.session.commit()
     flash(_("The work is deleted."), "success")
     return redirect(_gallery_url(), code=303)
 
@@ -149,6 +144,5 @@ def delete_entry(entry_id: int):
         back = entry.works[0].id if entry.works else None
         return redirect(work_url(back, gallery_query()) if back else _gallery_url(), code=303)
     remove_entry(entry=entry)
-    db.session.commit()
     flash(_("The entry and all its works are deleted."), "success")
     return redirect(_gallery_url(), code=303)

@@ -51,7 +51,6 @@ def gallery():
     if page.behind and query.sort == Sort.SHUFFLE:
         # Works arrived that the curator's stored shuffle lacks: a one-off cache fill.
         store_shuffle_keys(user.id)
-        db.session.commit()
         page = gallery_page(user=user, query=query, blind=user.blind_mode)
     language = str(get_locale())
     cards = present_cards(
@@ -92,7 +91,6 @@ def blind():
     # Checked before anything changes: a refused target must not leave the switch half done.
     target = safe_next(request.args.get("next")) or url_for("curation.gallery")
     set_blind_mode(me(), blind=bool(form.blind_mode.data))
-    db.session.commit()
     if form.blind_mode.data:
         flash(_("Blind mode is on: credits and notes are hidden."), "success")
     else:

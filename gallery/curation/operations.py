@@ -27,6 +27,7 @@ from gallery.models import (
 )
 from gallery.models.submissions import utcnow
 from gallery.permissions import can_decide
+from gallery.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +36,12 @@ SCORES = range(1, 6)
 DECISIONS = tuple(DecisionAction)
 
 
-class VoteRefused(Exception):  # noqa: N818 - named in the issue like DecisionRefused
-    """A vote that cannot be cast; ``reason`` is a translatable message."""
-
-    def __init__(self, reason) -> None:
-        """Keep the reason for the page or the terminal."""
-        # Kept lazy: it becomes text in the reader's language when shown, not when raised.
-        super().__init__(reason)
-        self.reason = reason
+class VoteRefused(Refused):
+    """A vote that cannot be cast."""
 
 
-class DecisionRefused(Exception):  # noqa: N818 - the name the issue and callers use
-    """A decision the rules forbid; ``reason`` is a translatable message saying why."""
-
-    def __init__(self, reason) -> None:
-        """Keep the reason for the page or the terminal."""
-        # Kept lazy: it becomes text in the reader's language when shown, not when raised.
-        super().__init__(reason)
-        self.reason = reason
+class DecisionRefused(Refused):
+    """A decision the rules forbid."""
 
 
 @dataclass

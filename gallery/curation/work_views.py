@@ -73,7 +73,6 @@ def vote(work_id: int):
         flash(_("Please choose a score from 1 to 5."), "error")
         return redirect(work_url(work.id, query), code=303)
     cast_vote(user=user, work=work, score=form.score.data)
-    db.session.commit()
     if not form.advance.data:
         flash(_("Your score %(score)s is saved.", score=form.score.data), "success")
         return redirect(work_url(work.id, query), code=303)
@@ -93,5 +92,4 @@ def retract(work_id: int):
         abort(400)
     if retract_vote(user=me(), work=work):
         flash(_("Your vote is taken back."), "success")
-    db.session.commit()
     return redirect(work_url(work.id, gallery_query()), code=303)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from gallery.accounts.access import require
+from gallery.errors import flash_refusal
 from gallery.extensions import db
 from gallery.models import Pack
 from gallery.packs import operations as packing
@@ -59,8 +60,7 @@ def show(pack_id: int):
 
 def _show_refused(pack: Pack, refused: Refused):
     """Render a staff pack page saying why an action was refused, with its status."""
-    for message in refused.messages():
-        flash(message, "error")
+    flash_refusal(refused)
     blocked = getattr(refused, "work_ids", None)
     page = render_template(
         "packs/show.html", pack=pack, manage=True, button=ButtonForm(), blocked=blocked
@@ -107,11 +107,9 @@ def new():
             by=current_user,
         )
     except PackRefused as refused:
-        for message in refused.messages():
-            flash(message, "error")
+        flash_refusal(refused)
         code = refused.status if request.method == "POST" else 200
         return render_template("packs/new.html", form=form, export=export), code
-    db.session.commit()
     if not pack.preview_key:
         flash(_("The pack is published, but no preview could be made of it."), "info")
     else:
@@ -140,7 +138,6 @@ def _toggle(pack_id: int, *, published: bool, message: str):
         packing.set_published(pack, published=published, by=current_user)
     except Refused as refused:
         return _show_refused(pack, refused)
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("packs.show", pack_id=pack.id), code=303)
 
@@ -152,6 +149,5 @@ def delete(pack_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     packing.delete_pack(pack, by=current_user)
-    db.session.commit()
     flash(_("The pack is deleted."), "success")
     return redirect(url_for("packs.index"), code=303)

@@ -103,8 +103,8 @@ def _plan(choices: Choices) -> None:
             options=choices.options,
             fill=bool(choices.form.fill.data),
         )
-    except operations.ExportRefusedError as refused:
-        choices.problems += refused.reasons
+    except operations.ExportRefused as refused:
+        choices.problems += refused.messages()
     except ValueError as exc:
         choices.problems.append(str(exc))
 

@@ -109,8 +109,8 @@ def export_command(
                 by=None,
                 language=current_app.config["BABEL_DEFAULT_LOCALE"],
             )
-    except operations.ExportRefusedError as refused:
-        raise click.ClickException("\n".join(refused.reasons)) from None
+    except operations.ExportRefused as refused:
+        raise click.ClickException("\n".join(refused.messages())) from None
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()

@@ -9,6 +9,7 @@ from flask_login import current_user
 from gallery import jobs
 from gallery.accounts.access import require
 from gallery.extensions import db
+from gallery.jobs import start_job
 from gallery.lifecycle.policy import unprintable_works
 from gallery.models import Export, ExportState
 from gallery.permissions import can_print
@@ -104,8 +105,7 @@ def retry_export(export_id: int):
     if export.state is not ExportState.FAILED:
         abort(409)
     operations.retry_export(export=export, by=current_user)
-    db.session.commit()
-    jobs.enqueue("export", export.id)
+    start_job("export", export.id)
     return redirect(url_for("printing.show_export", export_id=export.id), code=303)
 
 
@@ -116,6 +116,5 @@ def delete_export(export_id: int):
     if export.is_active:
         abort(409)
     operations.delete_export(export=export, by=current_user)
-    db.session.commit()
     flash(_("The export was deleted."), "info")
     return redirect(url_for("printing.list_exports"), code=303)

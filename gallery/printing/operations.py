@@ -35,13 +35,14 @@ log = logging.getLogger(__name__)
 MAX_COPIES = 1000
 
 
-class ExportRefusedError(ValueError):
-    """The export cannot be made; ``reasons`` say why, in the user's language."""
+class ExportRefused(Refused):
+    """The export cannot be made as asked; ``reasons`` say why, one per problem."""
+
+    status = 422
 
     def __init__(self, reasons: Sequence[str]) -> None:
-        """Keep every reason; the message joins them for logs and the command line."""
-        super().__init__("; ".join(reasons))
-        self.reasons = list(reasons)
+        """Keep every reason (the works and options are all checked before refusing)."""
+        super().__init__(*reasons)
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,9 @@ def sticker_source(work: Work) -> StickerSource:
 
 
 def load_items(items: Sequence[tuple[int, int]]) -> list[tuple[Work, int]]:
-    """Return the works for (work_id, copies) pairs; raise ExportRefusedError with each problem."""
+    """Return the works for (work_id, copies) pairs; raise ExportRefused with each problem."""
     if not items:
-        raise ExportRefusedError([_("Choose at least one work.")])
+        raise ExportRefused([_("Choose at least one work.")])
     ids = [work_id for work_id, _copies in items]
     found = {w.id: w for w in db.session.scalars(select(Work).where(Work.id.in_(ids)))}
     reasons, pairs = [], []
@@ -131,14 +132,14 @@ def load_items(items: Sequence[tuple[int, int]]) -> list[tuple[Work, int]]:
         else:
             pairs.append((work, copies))
     if reasons:
-        raise ExportRefusedError(reasons)
+        raise ExportRefused(reasons)
     return pairs
 
 
 def plan_works(
     *, layout: Layout, pairs: Sequence[tuple[Work, int]], options: ExportOptions, fill: bool
 ) -> ExportPlan:
-    """Plan the sheets for checked works; raise ExportRefusedError when the plan is impossible."""
+    """Plan the sheets for checked works; raise ExportRefused when the plan is impossible."""
     items = [(sticker_source(work), copies) for work, copies in pairs]
     try:
         sheets = plan_export(
@@ -149,7 +150,7 @@ def plan_works(
             max_sheets=int(current_app.config["PRINT_MAX_SHEETS"]),
         )
     except ValueError as exc:
-        raise ExportRefusedError([plan_refusal(exc)]) from exc
+        raise ExportRefused([plan_refusal(exc)]) from exc
     return ExportPlan(sheets=sheets, warnings=low_resolution(sheets))
 
 
@@ -222,7 +223,7 @@ def start_export(
     by: User | None,
     language: str = "en",
 ) -> Export:
-    """Check and plan an export and queue it; raise ExportRefusedError with the reasons."""
+    """Check and plan an export and queue it; raise ExportRefused with the reasons."""
     pairs = load_items(items)
     plan = plan_works(layout=layout, pairs=pairs, options=options, fill=fill)
     export = Export(

@@ -6,9 +6,9 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from gallery import jobs
 from gallery.accounts.access import require
 from gallery.extensions import db
+from gallery.jobs import start_job
 from gallery.models import Work
 from gallery.permissions import can_print, can_print_work
 from gallery.printing import choices as print_choices
@@ -91,10 +91,8 @@ def create_export():
             by=current_user,
             language=str(get_locale() or "en"),
         )
-    except operations.ExportRefusedError as refused:
-        choices.problems += refused.reasons
+    except operations.ExportRefused as refused:
+        choices.problems += refused.messages()
         return _page(choices, 422)
-    db.session.commit()
-    # Only once the row is committed can a job (in another thread or process) see it.
-    jobs.enqueue("export", export.id)
+    start_job("export", export.id)
     return redirect(url_for("printing.show_export", export_id=export.id), code=303)

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from gallery.accounts.access import require
-from gallery.extensions import db
 from gallery.i18n import LANGUAGE_NAMES
 from gallery.permissions import can_edit_pages
 from gallery.public.content import CALL, find_page, save_page, shown_page
@@ -38,7 +37,6 @@ def edit_call():
             body=form.body.data,
             by=current_user,
         )
-        db.session.commit()
         flash(_("The call for works is saved."), "success")
         return redirect(url_for("pages.edit_call", language=language), code=303)
     return render_template(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from gallery.extensions import db
 from gallery.intake import print_width_mm
 from gallery.models import Entry
 from gallery.storage.serving import send_stored
@@ -44,7 +43,6 @@ def show(token: str):
             form.titles.append_entry(entry.works[len(form.titles)].title)
     if form.validate_on_submit():
         update_credit(entry, credit=credit_from_form(form), titles=[f.data for f in form.titles])
-        db.session.commit()
         flash(_("Your changes are saved."), "success")
         return _back_to_entry(token)
     code = 422 if form.is_submitted() else 200
@@ -80,7 +78,6 @@ def withdraw(token: str):
         flash(_("Please tick “Yes, I am sure” to withdraw."), "error")
         return _back_to_entry(token)
     withdraw_entry(entry)
-    db.session.commit()
     flash(_("Your entry is withdrawn. It will not be published or printed."), "success")
     return _back_to_entry(token)
 
@@ -92,7 +89,6 @@ def delete(token: str):
         flash(_("Please tick “Yes, I am sure” to delete."), "error")
         return _back_to_entry(token)
     delete_entry(entry)
-    db.session.commit()
     return _private(render_template("submissions/deleted.html"))
 
 

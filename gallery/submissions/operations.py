@@ -8,12 +8,14 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from gallery.curation.hooks import works_created
 from gallery.extensions import db
 from gallery.lifecycle.deletion import delete_entry as lifecycle_delete_entry
 from gallery.models import DeletionReason, Entry, Licence, Work, WorkStatus
+from gallery.refusals import Refused
 from gallery.storage.files import keep_with_transaction
 from gallery.submissions.images import StoredImage
 
@@ -35,8 +37,20 @@ def hash_claim_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ImageAlreadySentError(Exception):
+class ImageAlreadySent(Refused):
     """An image of the form already belongs to a work: the form was sent before."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        """Explain it to the artist (Back and send again, or a replayed request)."""
+        super().__init__(
+            _l(
+                "This form was already sent: its images are in the entry you sent before, and"
+                " that entry's private link shows them. Nothing was stored twice. To send other"
+                " images, open the form again."
+            )
+        )
 
 
 def images_already_sent(images: Sequence[StoredImage]) -> set[str]:
@@ -57,7 +71,7 @@ def create_entry(
 ) -> tuple[Entry, str]:
     """Create an entry with its works; return it and the claim token (shown once, never stored).
 
-    Raises ``ImageAlreadySentError`` when an image is already a work (a form sent twice).
+    Raises ``ImageAlreadySent`` when an image is already a work (a form sent twice).
     """
     if not 1 <= len(images) <= 10:
         raise ValueError("an entry holds 1 to 10 images")
@@ -68,7 +82,7 @@ def create_entry(
             for key in image.file_keys():
                 keep_with_transaction(key)
     if images_already_sent([image for image, _title in images]):
-        raise ImageAlreadySentError
+        raise ImageAlreadySent
     token = secrets.token_urlsafe(32)
     wanted = wants_contact and bool(contact)
     entry = Entry(

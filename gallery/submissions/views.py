@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 from flask import (
     abort,
     current_app,
@@ -17,7 +15,6 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from gallery.errors import refuse
 from gallery.extensions import db, limiter
 from gallery.intake import IntakeError, print_width_mm
 from gallery.models import Entry, Licence
@@ -28,7 +25,7 @@ from gallery.submissions.images import StoredImage, load_pending, pending_token,
 from gallery.submissions.messages import file_too_big_message, refusal_message
 from gallery.submissions.operations import (
     Credit,
-    ImageAlreadySentError,
+    ImageAlreadySent,
     create_entry,
     images_already_sent,
 )
@@ -71,38 +68,22 @@ def submit():
 
 
 def _store_entry(form: SubmitForm, images: list[tuple[StoredImage, str]]) -> tuple[Entry, str]:
-    """Create and commit the entry; return it and its claim token, or refuse a form sent twice."""
+    """Create the entry; return it and its claim token, or refuse a form sent twice."""
     try:
-        entry, token = create_entry(
+        return create_entry(
             credit=credit_from_form(form),
             contact=form.contact.data,
             wants_contact=form.wants_contact.data,
             note=form.note.data,
             images=images,
         )
-        db.session.commit()
-    except ImageAlreadySentError:
-        db.session.rollback()
-        _refuse_sent_twice()
     except IntegrityError:
-        # Two copies of one form raced past the check; the unique file token let one win.
+        # Two copies of one form raced past the check; the unique file token let one win. The
+        # failed insert leaves the session unusable until it is rolled back.
         db.session.rollback()
         if not images_already_sent([image for image, _title in images]):
             raise
-        _refuse_sent_twice()
-    return entry, token
-
-
-def _refuse_sent_twice() -> NoReturn:
-    """Explain that the form's images already became an entry (Back and send, or a replay)."""
-    refuse(
-        _(
-            "This form was already sent: its images are in the entry you sent before, and"
-            " that entry's private link shows them. Nothing was stored twice. To send other"
-            " images, open the form again."
-        ),
-        409,
-    )
+        raise ImageAlreadySent from None
 
 
 def receipt():

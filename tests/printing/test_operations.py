@@ -63,7 +63,7 @@ def test_start_export_refuses_each_unprintable_work_with_its_reason(app):
     no_consent = add_work(app, image=sharp_jpeg(), consent_print=False)
     withdrawn = add_work(app, image=sharp_jpeg(), status=WorkStatus.WITHDRAWN)
     with in_app(app):
-        with pytest.raises(operations.ExportRefusedError) as refused:
+        with pytest.raises(operations.ExportRefused) as refused:
             _start(app, [(no_consent, 1), (withdrawn, 1), (999, 1)])
         assert refused.value.reasons == [
             f"The artist of work {no_consent} did not agree to print.",
@@ -76,7 +76,7 @@ def test_start_export_refuses_each_unprintable_work_with_its_reason(app):
 def test_start_export_stops_at_the_sheet_limit(app):
     """Thirteen stickers on six-label sheets need three sheets: over the limit of two."""
     work = add_work(app, image=sharp_jpeg())
-    with in_app(app), pytest.raises(operations.ExportRefusedError, match="limit of 2"):
+    with in_app(app), pytest.raises(operations.ExportRefused, match="limit of 2"):
         _start(app, [(work, 13)])
 
 

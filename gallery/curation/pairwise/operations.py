@@ -38,6 +38,7 @@ from gallery.models import (
     WorkStatus,
 )
 from gallery.models.submissions import utcnow
+from gallery.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +59,8 @@ _LOCK_KEY = 0x5A1E_9A12
 _NO_SYNC = {"synchronize_session": False}
 
 
-class PairRefused(Exception):  # noqa: N818 - named like DecisionRefused
-    """An answer that cannot be recorded; ``reason`` is a translatable message."""
-
-    def __init__(self, reason) -> None:
-        """Keep the (lazy) reason for the page."""
-        super().__init__(reason)
-        self.reason = reason
+class PairRefused(Refused):
+    """An answer that cannot be recorded."""
 
 
 def _insert_ignore(model, values: dict, conflict: list[str]) -> bool:

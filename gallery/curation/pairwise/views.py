@@ -29,9 +29,11 @@ from gallery.curation.pairwise.operations import (
     hand_out,
     refresh_strengths,
 )
+from gallery.errors import flash_refusal
 from gallery.extensions import db
 from gallery.models import DecisionAction, PairReservation, Work
 from gallery.permissions import can_curate, can_moderate
+from gallery.transaction import short_write
 
 # Rows the ranking shows unless asked for all (the shortlist is usually shorter).
 RANKING_ROWS = 200
@@ -99,11 +101,9 @@ def pairs():
     """Show the next pair to compare (and keep the following one ready)."""
     pool = pool_from(request.args)
     user = me()
-    # Page views read in a deferred SQLite transaction (gallery.database); end it so handing
-    # out pairs starts a transaction of its own that can wait for the write lock.
-    db.session.commit()
-    held = hand_out(user=user, pool=pool)
-    db.session.commit()
+    # Curators ask for pairs at the same moment: the reservation is written at once.
+    with short_write():
+        held = hand_out(user=user, pool=pool)
     queue = present_pairs(held)
     return render_template(
         "curation/pairs.html",
@@ -129,10 +129,9 @@ def answer():
         held = answer_pair(user=me(), left=left, right=right, outcome=form.outcome(), pool=pool)
     except PairRefused as refused:
         if wants_json():
-            return jsonify(error=str(refused.reason)), 409
-        flash(str(refused.reason), "error")
+            raise
+        flash_refusal(refused)
         return redirect(url_for("curation.pairs", pool=pool.value), code=303)
-    db.session.commit()
     if wants_json():
         return jsonify(pairs=present_pairs(held), progress=progress(pool))
     return redirect(url_for("curation.pairs", pool=pool.value), code=303)
@@ -145,9 +144,8 @@ def pairs_ranking():
     may_select = can_moderate(me())
     if strengths_stale():
         # As on the pairs page: the refit writes in a transaction of its own.
-        db.session.commit()
-        refresh_strengths()
-        db.session.commit()
+        with short_write():
+            refresh_strengths()
     show_all = request.args.get("all") == "1"
     rows = ranking_rows(pool=pool, limit=None if show_all else RANKING_ROWS)
     top = max(0, min(request.args.get("top", 0, type=int) or 0, len(rows)))
@@ -187,7 +185,6 @@ def pairs_select():
         .order_by(Work.id)
     ).all()
     outcome = decide_many(works=works, action=DecisionAction.SELECTED, by=me())
-    db.session.commit()
     done = len(outcome.decided) + len(outcome.unchanged)
     if done:
         flash(
