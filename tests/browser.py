@@ -113,3 +113,12 @@ def page(browser, live_app, request):
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
     assert outside == [], f"pages made requests to other hosts: {outside}"
+
+
+def log_in_page(page, staff) -> None:
+    """Log the browser ``page`` in as ``staff`` through the login form."""
+    page.goto("/login")
+    page.fill("input[name='login']", staff.login)
+    page.fill("input[name='password']", staff.password)
+    page.click("main button[type='submit']")
+    page.wait_for_load_state()

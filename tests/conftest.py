@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from gallery import create_app
 from gallery.extensions import db
 from tests.browser import browser, live_app, page  # noqa: F401  (fixtures for every test)
+from tests.factories import Staff, image_bytes, make_staff
 
 SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -60,25 +57,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def image_bytes(
-    fmt: str = "PNG",
-    size: tuple[int, int] = (400, 300),
-    colour=(200, 30, 40),
-    mode: str = "RGB",
-    **save,
-) -> bytes:
-    """Return an image made with Pillow, encoded as ``fmt``."""
-    image = Image.new(mode, size, colour)
-    # A little structure so perceptual hashes of different images differ.
-    for x in range(0, size[0], 40):
-        for y in range(0, size[1], 40):
-            if (x // 40 + y // 40) % 2:
-                image.putpixel((x, y), (0, 0, 0) if mode == "RGB" else (0, 0, 0, 255))
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **save)
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def make_image():
     """Build test images on demand: ``make_image("JPEG", (800, 600))``."""
@@ -86,17 +64,6 @@ def make_image():
 
 
 # --- Staff accounts: log a test client in as a curator, printer or admin. ---
-
-STAFF_PASSWORD = "violet tram harbour 42"
-
-
-@dataclass(frozen=True)
-class Staff:
-    """A staff account made for a test, with the password it logs in with."""
-
-    id: int
-    login: str
-    password: str
 
 
 def csrf_token_in(html: str) -> str:
@@ -106,21 +73,6 @@ def csrf_token_in(html: str) -> str:
     )
     assert match, "no csrf_token in the page"
     return match.group(1)
-
-
-def make_staff(app, *roles, decider: bool = False, login: str | None = None) -> Staff:
-    """Create an active staff account holding ``roles`` (names or ``Role``)."""
-    from gallery.accounts.operations import create_user
-
-    with app.app_context():
-        user = create_user(
-            login=login or f"staff-{secrets.token_hex(4)}",
-            password=STAFF_PASSWORD,
-            roles=roles,
-            decider=decider,
-        )
-        db.session.commit()
-        return Staff(user.id, user.login, STAFF_PASSWORD)
 
 
 def log_in(client, staff: Staff) -> None:

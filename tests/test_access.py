@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from gallery.models import Role
-from tests.conftest import csrf_token_in, log_in, make_staff
+from tests.conftest import csrf_token_in, log_in
+from tests.factories import make_staff
 
 # Endpoints anyone may use (object checks such as "published" or a claim token happen inside).
 PUBLIC = [

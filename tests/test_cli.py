@@ -10,28 +10,9 @@ import time
 from PIL import Image
 
 from gallery.extensions import db
-from gallery.models import Entry, Export, Licence, Pack, Work
+from gallery.models import ExportState, Work
 from gallery.storage.files import get_storage
-from tests.factories import set_state
-
-
-def add_work(title: str, credit: str, token: str) -> Work:
-    """Add a work row (with its entry) directly."""
-    entry = Entry(credit=credit, licence=Licence.CAMPAIGN, claim_hash=token.ljust(64, "0"))
-    work = Work(
-        title=title,
-        file_token=token,
-        master_ext="png",
-        derivative_widths="320",
-        width=400,
-        height=300,
-        content_sha256="0" * 64,
-        phash="0" * 16,
-    )
-    entry.works.append(work)
-    db.session.add(entry)
-    db.session.commit()
-    return work
+from tests.factories import make_export, make_pack, make_user, make_vote, make_work
 
 
 def test_works_list_prints_id_status_title_credit_votes_mean_tab_separated_oldest_first(
@@ -42,17 +23,11 @@ def test_works_list_prints_id_status_title_credit_votes_mean_tab_separated_oldes
     After the four original columns: the number of votes and the mean score (two decimals,
     blank without votes), then the pairwise strength (blank without comparisons).
     """
-    from gallery.models import Role, User, Vote
-
     with app.app_context():
-        first = add_work("Dove\tof peace", "Ann", "tokA").id
-        second = add_work("", "", "tokB").id
-        for login, score in (("c1", 4), ("c2", 5), ("c3", 5)):
-            user = User(login=login, password_hash="x", roles=Role.CURATOR.value)
-            db.session.add(user)
-            db.session.flush()
-            db.session.add(Vote(user_id=user.id, work_id=first, score=score))
-        db.session.commit()
+        first = make_work(title="Dove\tof peace", credit="Ann", file_token="tokA", widths=(320,)).id
+        second = make_work(title="", credit="", file_token="tokB", widths=(320,)).id
+        for score in (4, 5, 5):
+            make_vote(user=make_user("curator"), work=first, score=score)
     result = runner.invoke(args=["works", "list"])
     assert result.exit_code == 0
     assert result.output.splitlines() == [
@@ -67,7 +42,10 @@ def test_works_list_seventh_column_is_the_stored_pairwise_strength(app, runner):
     from gallery.models import Comparison, ComparisonOutcome, PairPool
 
     with app.app_context():
-        ids = [add_work(f"w{n}", "Ann", f"tok{n}").id for n in range(4)]
+        ids = [
+            make_work(title=f"w{n}", credit="Ann", file_token=f"tok{n}", widths=(320,)).id
+            for n in range(4)
+        ]
         for left, right in ((0, 1), (1, 2), (0, 2)):
             db.session.add(
                 Comparison(
@@ -97,11 +75,11 @@ def test_storage_sweep_removes_old_orphans_and_rows_without_files(app, runner):
     """Old files no row owns go; fresh ones stay (a form may still use them); broken rows go."""
     with app.app_context():
         storage = get_storage()
-        add_work("kept", "Ann", "tokA")
+        make_work(title="kept", credit="Ann", file_token="tokA", widths=(320,))
         storage.write("files/tokA.png", b"x")
         storage.write("files/tokA-w320.webp", b"x")
         storage.write("files/tokA-print.png", b"x")
-        add_work("broken", "Bob", "tokB")  # no files at all
+        make_work(title="broken", credit="Bob", file_token="tokB", widths=(320,))  # no files at all
         storage.write("files/orphan.png", b"x")
         storage.write("files/fresh.png", b"x")
         old = time.time() - 3 * 24 * 3600
@@ -126,14 +104,11 @@ def test_storage_sweep_knows_every_folder_the_app_writes(app, runner):
     """Orphans go from every folder (and from unknown ones); files rows own stay, however old."""
     with app.app_context():
         storage = get_storage()
-        work = add_work("kept", "Ann", "tokA")
+        work = make_work(title="kept", credit="Ann", file_token="tokA", widths=(320,))
         for key in work.file_keys():
             storage.write(key, b"x")
-        export = Export(layout_id="l", layout_name="L", options="{}", pdf_key="exports/own.pdf")
-        db.session.add(export)
-        db.session.flush()
-        db.session.add(Pack(export_id=export.id, title="P", preview_key="packs/own-preview.webp"))
-        db.session.commit()
+        export = make_export(state=ExportState.QUEUED, pdf_key="exports/own.pdf")
+        make_pack(export=export, title="P", published=False, preview_key="packs/own-preview.webp")
         owned = {
             *work.file_keys(),
             f"print-cache/{work.id}-tokA-100x100-r0.jpg",
@@ -162,10 +137,8 @@ def test_storage_sweep_knows_every_folder_the_app_writes(app, runner):
 
 def test_works_list_status_shows_both_decisions(app, runner):
     """An accepted work's status column names its decisions: published, selected or both."""
-    with app.app_context():
-        for n, state in enumerate(("published+selected", "selected", "published", "declined")):
-            set_state(add_work(state, "Ann", f"tok{n}"), state)
-        db.session.commit()
+    for n, state in enumerate(("published+selected", "selected", "published", "declined")):
+        make_work(title=state, credit="Ann", file_token=f"tok{n}", state=state, app=app)
     result = runner.invoke(args=["works", "list"])
     rows = [line.split("\t") for line in result.output.splitlines()]
     assert [(row[1], row[2]) for row in rows] == [
@@ -180,9 +153,9 @@ def _old_work(storage, token: str, image: Image.Image | None, fmt: str = "PNG") 
     """Store a master the way uploads did before print sources existed; return the work id."""
     ext = "png" if fmt == "PNG" else "jpg"
     size = image.size if image is not None else (5000, 50)
-    work = add_work(token, "Ann", token)
-    work.master_ext, (work.width, work.height) = ext, size
-    db.session.commit()
+    work = make_work(
+        title=token, credit="Ann", file_token=token, master_ext=ext, size=size, widths=(320,)
+    )
     buffer = io.BytesIO()
     if image is not None:
         image.save(buffer, fmt)

@@ -112,7 +112,7 @@ def test_login_never_leaves_the_site(app, client, target):
 @pytest.mark.parametrize("target", ["/%09/evil.example", "/%5Cevil.example", "%2F%2Fevil.example"])
 def test_login_form_never_leaves_the_site(app, target):
     """Logging in through a crafted link lands on the staff member's own page."""
-    from tests.conftest import make_staff
+    from tests.factories import make_staff
 
     staff = make_staff(app, "curator")
     client = app.test_client()

@@ -15,7 +15,8 @@ from tests.accounts.conftest import (
     session_cookie,
     try_login,
 )
-from tests.conftest import log_in, make_staff
+from tests.conftest import log_in
+from tests.factories import make_staff
 
 NEW_PASSWORD = "seven blue kites over the river"
 

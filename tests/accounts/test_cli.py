@@ -8,7 +8,8 @@ from gallery.accounts.passwords import verify_password
 from gallery.extensions import db
 from gallery.models import User
 from tests.accounts.conftest import client_with_cookie, is_anonymous, session_cookie
-from tests.conftest import log_in, make_staff
+from tests.conftest import log_in
+from tests.factories import make_staff
 
 GOOD = "ink and paper travel far"
 

@@ -17,7 +17,8 @@ from tests.accounts.conftest import (
     session_cookie,
     try_login,
 )
-from tests.conftest import STAFF_PASSWORD, csrf_token_in, log_in, make_staff
+from tests.conftest import csrf_token_in, log_in
+from tests.factories import STAFF_PASSWORD, make_staff
 
 
 def load(app, user_id: int) -> User:

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from gallery.curation.operations import DecisionRefused, decide, decide_many
 from gallery.extensions import db
 from gallery.models import Decision, DecisionAction, DecisionSource, Work, WorkState, WorkStatus
-from tests.curation.factories import add_entry, add_user, post
+from tests.curation.pages import post
+from tests.factories import make_entry, make_user, make_work
 
 
 def _log(work_id: int) -> list[tuple]:
@@ -21,8 +22,8 @@ def _log(work_id: int) -> list[tuple]:
 
 def test_decide_sets_the_state_and_logs_who_what_and_the_result(ctx):
     """Each change is one log row; taking the same decision again changes nothing."""
-    decider = add_user("curator", decider=True)
-    work = add_entry()[0]
+    decider = make_user("curator", decider=True)
+    work = make_work()
     first = decide(work=work, action=DecisionAction.SHORTLISTED, by=decider)
     decide(work=work, action=DecisionAction.PUBLISHED, by=decider)
     assert decide(work=work, action=DecisionAction.PUBLISHED, by=decider) is None
@@ -37,8 +38,8 @@ def test_decide_sets_the_state_and_logs_who_what_and_the_result(ctx):
 
 def test_publishing_and_selecting_for_print_are_separate_decisions(ctx):
     """A work can be both; each can be taken back on its own; shortlisting takes back both."""
-    decider = add_user("curator", decider=True)
-    work = add_entry()[0]
+    decider = make_user("curator", decider=True)
+    work = make_work()
     decide(work=work, action=DecisionAction.PUBLISHED, by=decider)
     decide(work=work, action=DecisionAction.SELECTED, by=decider)
     assert (work.status, work.published, work.selected) == (WorkStatus.ACCEPTED, True, True)
@@ -68,7 +69,7 @@ def test_the_database_refuses_a_decision_without_an_accepted_work(ctx):
     """Published or selected works are accepted, and accepted works carry a decision."""
     from sqlalchemy.exc import IntegrityError
 
-    work = add_entry()[0]
+    work = make_work()
     work.published = True
     with pytest.raises(IntegrityError):
         db.session.commit()
@@ -89,8 +90,8 @@ def test_the_database_refuses_a_decision_without_an_accepted_work(ctx):
 )
 def test_consent_is_required_to_publish_and_to_select_for_print(ctx, action, consents, message):
     """Without the artist's consent the decision is refused with a reason, nothing logged."""
-    decider = add_user("curator", decider=True)
-    work = add_entry(**consents)[0]
+    decider = make_user("curator", decider=True)
+    work = make_work(**consents)
     with pytest.raises(DecisionRefused) as refused:
         decide(work=work, action=action, by=decider)
     assert message in str(refused.value.reason)
@@ -100,8 +101,8 @@ def test_consent_is_required_to_publish_and_to_select_for_print(ctx, action, con
 
 def test_withdrawn_works_are_refused(ctx):
     """A withdrawn work stays withdrawn, whatever the decision."""
-    decider = add_user("admin")
-    withdrawn = add_entry(status=WorkStatus.WITHDRAWN)[0]
+    decider = make_user("admin")
+    withdrawn = make_work(state=WorkStatus.WITHDRAWN)
     for action in DecisionAction:
         with pytest.raises(DecisionRefused, match="withdrew"):
             decide(work=withdrawn, action=action, by=decider)
@@ -110,17 +111,17 @@ def test_withdrawn_works_are_refused(ctx):
 
 def test_curators_without_the_deciding_right_are_refused(ctx):
     """A plain curator cannot decide, even through the domain function."""
-    work = add_entry()[0]
+    work = make_work()
     with pytest.raises(DecisionRefused, match="right to decide"):
-        decide(work=work, action=DecisionAction.SHORTLISTED, by=add_user("curator"))
+        decide(work=work, action=DecisionAction.SHORTLISTED, by=make_user("curator"))
 
 
 def test_decide_many_proceeds_with_the_allowed_and_lists_the_refused(ctx):
     """Mixed consent: publishable works are published, the others come back with reasons."""
-    decider = add_user("curator", decider=True)
-    ok = add_entry(2)
-    no_publish = add_entry(consent_publish=False)[0]
-    withdrawn = add_entry(status=WorkStatus.WITHDRAWN)[0]
+    decider = make_user("curator", decider=True)
+    ok = make_entry(works=2).works
+    no_publish = make_work(consent_publish=False)
+    withdrawn = make_work(state=WorkStatus.WITHDRAWN)
     outcome = decide_many(
         works=[*ok, no_publish, withdrawn], action=DecisionAction.PUBLISHED, by=decider
     )
@@ -140,8 +141,8 @@ def test_bulk_form_in_the_gallery_decides_ticked_works_and_lists_refusals(
     """One form, many checkboxes: the allowed proceed, each refused work is named with why."""
     login_user_as(client, app, "curator", decider=True)
     with app.app_context():
-        a, b = (w.id for w in add_entry(2))
-        no_print = add_entry(consent_print=False)[0]
+        a, b = (w.id for w in make_entry(works=2).works)
+        no_print = make_work(consent_print=False)
         no_print_id, no_print_title = no_print.id, no_print.title
     grid = client.get("/curate").get_data(as_text=True)
     assert 'form="bulk"' in grid and 'id="bulk"' in grid
@@ -164,7 +165,7 @@ def test_only_deciders_see_and_use_decisions(app, client, login_user_as):
     """A plain curator sees no decision form or checkboxes and gets 403 on the actions."""
     login_user_as(client, app, "curator")
     with app.app_context():
-        work_id = add_entry()[0].id
+        work_id = make_work().id
     page = f"/curate/works/{work_id}"
     html = client.get(page).get_data(as_text=True)
     assert "Publish on the site" not in html and 'name="status"' not in html
@@ -178,7 +179,7 @@ def test_the_work_page_shows_the_decision_log_and_refusals(app, client, login_us
     """Deciding through the page logs it; the log table names who, from and to."""
     staff = login_user_as(client, app, "curator", decider=True)
     with app.app_context():
-        work_id = add_entry(consent_publish=False)[0].id
+        work_id = make_work(consent_publish=False).id
     page = f"/curate/works/{work_id}"
     assert "No decision yet." in client.get(page).get_data(as_text=True)
     post(client, page, f"{page}/decide", {"status": "shortlisted"})
@@ -195,7 +196,7 @@ def test_the_work_page_offers_publishing_and_printing_as_two_decisions(app, clie
     """Publish, then select: both show, and each has its own way back."""
     login_user_as(client, app, "curator", decider=True)
     with app.app_context():
-        work_id = add_entry()[0].id
+        work_id = make_work().id
     page = f"/curate/works/{work_id}"
     html = client.get(page).get_data(as_text=True)
     assert 'value="published"' in html and 'value="selected"' in html
@@ -214,9 +215,9 @@ def test_the_work_page_offers_publishing_and_printing_as_two_decisions(app, clie
 def test_cli_set_status_applies_the_same_rules_and_logs_cli(app, runner):
     """Allowed: status changes, logged with no user as "cli". Refused: message, exit 1."""
     with app.app_context():
-        ok = add_entry()[0].id
-        no_print = add_entry(consent_print=False)[0].id
-        withdrawn = add_entry(status=WorkStatus.WITHDRAWN)[0].id
+        ok = make_work().id
+        no_print = make_work(consent_print=False).id
+        withdrawn = make_work(state=WorkStatus.WITHDRAWN).id
     result = runner.invoke(args=["works", "set-status", str(ok), "published"])
     assert result.exit_code == 0, result.output
     assert result.output == f"{ok}\tnew -> published\n"

@@ -14,7 +14,8 @@ from gallery.curation.duplicates import (
 from gallery.extensions import db
 from gallery.models import DuplicatePair, Entry, Vote, Work
 from gallery.storage.files import get_storage
-from tests.curation.factories import add_entry, add_user, add_vote, post
+from tests.curation.pages import post
+from tests.factories import make_entry, make_user, make_vote, make_work
 
 BASE = 0x0F0F_F0F0_3C3C_C3C3
 
@@ -44,9 +45,9 @@ def _pair_ids() -> list[tuple[int, int, int]]:
 
 def test_new_works_are_paired_with_close_hashes_of_other_entries_only(ctx):
     """Within THRESHOLD bits → flagged; farther → not; variants in one entry → not."""
-    original = add_entry(phashes=[_hash(0)])[0]
-    far = add_entry(phashes=[_hash(THRESHOLD + 5)])[0]
-    variants = add_entry(2, phashes=[_hash(1), _hash(2)])
+    original = make_work(phash=_hash(0))
+    far = make_work(phash=_hash(THRESHOLD + 5))
+    variants = make_entry(works=2, phashes=[_hash(1), _hash(2)]).works
     new = flag_near_duplicates(variants)
     db.session.commit()
     assert sorted((p.first_id, p.second_id, p.distance) for p in new) == [
@@ -62,9 +63,9 @@ def test_new_works_are_paired_with_close_hashes_of_other_entries_only(ctx):
 
 def test_the_full_scan_finds_pairs_among_older_works(ctx):
     """Works added without the hook are paired by the command's scan."""
-    a = add_entry(phashes=[_hash(0)])[0]
-    b = add_entry(phashes=[_hash(THRESHOLD)])[0]
-    add_entry(phashes=[_hash(THRESHOLD + 1)])  # 11 bits from a but 1 from b
+    a = make_work(phash=_hash(0))
+    b = make_work(phash=_hash(THRESHOLD))
+    make_work(phash=_hash(THRESHOLD + 1))  # 11 bits from a but 1 from b
     found = find_all_near_duplicates()
     db.session.commit()
     assert (a.id, b.id, THRESHOLD) in [(p.first_id, p.second_id, p.distance) for p in found]
@@ -86,14 +87,14 @@ def test_submitting_an_entry_flags_its_look_alikes(app, client, make_image):
 
 def test_merge_folds_votes_keeping_the_kept_works_vote_and_deletes_the_other(ctx):
     """Votes move from the dropped work unless the curator voted on both (kept vote wins)."""
-    keep = add_entry(phashes=[_hash(0)], files=True)[0]
-    drop = add_entry(phashes=[_hash(1)], files=True)[0]
+    keep = make_work(phash=_hash(0), files=True)
+    drop = make_work(phash=_hash(1), files=True)
     flag_near_duplicates([drop])
-    both, only_drop, only_keep = add_user(), add_user(), add_user()
-    add_vote(both.id, keep.id, 2)
-    add_vote(both.id, drop.id, 5)
-    add_vote(only_drop.id, drop.id, 4)
-    add_vote(only_keep.id, keep.id, 3)
+    both, only_drop, only_keep = make_user("curator"), make_user("curator"), make_user("curator")
+    make_vote(user=both, work=keep, score=2)
+    make_vote(user=both, work=drop, score=5)
+    make_vote(user=only_drop, work=drop, score=4)
+    make_vote(user=only_keep, work=keep, score=3)
     drop_id, drop_entry, drop_keys = drop.id, drop.entry_id, drop.file_keys()
     moved = merge_works(keep=keep, drop=drop)
     db.session.commit()
@@ -113,9 +114,9 @@ def test_merge_and_different_through_the_work_page(app, client, login_user_as):
     """Deciders see the pair side by side; "same" merges, "different" stops the flag."""
     login_user_as(client, app, "curator", decider=True)
     with app.app_context():
-        a = add_entry(phashes=[_hash(0)])[0].id
-        b = add_entry(phashes=[_hash(2)])[0].id
-        c = add_entry(phashes=[_hash(3)])[0].id
+        a = make_work(phash=_hash(0)).id
+        b = make_work(phash=_hash(2)).id
+        c = make_work(phash=_hash(3)).id
         works = db.session.scalars(select(Work).where(Work.id.in_([b, c]))).all()
         flag_near_duplicates(works)
         db.session.commit()

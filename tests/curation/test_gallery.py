@@ -7,7 +7,8 @@ import re
 from gallery.curation.queries import PAGE_SIZE
 from gallery.extensions import db
 from gallery.models import DuplicatePair, PairVerdict, WorkStatus
-from tests.curation.factories import add_entry, add_user, add_vote, grid_ids, post
+from tests.curation.pages import grid_ids, post
+from tests.factories import make_entry, make_user, make_vote, make_work
 
 
 def _grid(client, query: str = "") -> list[int]:
@@ -29,15 +30,15 @@ def test_filters_status_unvoted_transparent_and_duplicates(app, client, login_us
     """Each filter narrows the grid in SQL; the default hides withdrawn works."""
     me = login_user_as(client, app, "curator")
     with app.app_context():
-        plain = add_entry()[0].id
-        clear = add_entry(has_alpha=True)[0].id
-        listed = add_entry(status=WorkStatus.SHORTLISTED)[0].id
-        gone = add_entry(status=WorkStatus.WITHDRAWN)[0].id
-        voted = add_entry()[0].id
-        twin_a = add_entry()[0].id
-        twin_b = add_entry()[0].id
-        judged_a, judged_b = add_entry()[0].id, add_entry()[0].id
-        add_vote(me.id, voted, 4)
+        plain = make_work().id
+        clear = make_work(has_alpha=True).id
+        listed = make_work(state=WorkStatus.SHORTLISTED).id
+        gone = make_work(state=WorkStatus.WITHDRAWN).id
+        voted = make_work().id
+        twin_a = make_work().id
+        twin_b = make_work().id
+        judged_a, judged_b = make_work().id, make_work().id
+        make_vote(user=me, work=voted, score=4)
         db.session.add(DuplicatePair(first_id=twin_a, second_id=twin_b, distance=3))
         db.session.add(
             DuplicatePair(
@@ -61,11 +62,11 @@ def test_the_count_leaves_out_withdrawn_works_and_follows_filters(app, client, l
     """The page's "N works" counts what the filters let through, never withdrawn by default."""
     me = login_user_as(client, app, "curator")
     with app.app_context():
-        add_entry(3)
-        add_entry(2, status=WorkStatus.WITHDRAWN)
-        clear = add_entry(2, has_alpha=True)
-        add_entry(has_alpha=True, status=WorkStatus.WITHDRAWN)
-        add_vote(me.id, clear[0].id, 3)
+        make_entry(works=3)
+        make_entry(works=2, state=WorkStatus.WITHDRAWN)
+        clear = make_entry(works=2, has_alpha=True).works
+        make_work(has_alpha=True, state=WorkStatus.WITHDRAWN)
+        make_vote(user=me, work=clear[0], score=3)
 
     def counted(query: str = "") -> str:
         """Return the page's "N works" line."""
@@ -83,9 +84,9 @@ def test_newest_sort_and_pagination(app, client, login_user_as):
     """Pages hold PAGE_SIZE works, newest first; page two continues where one stopped."""
     login_user_as(client, app, "curator")
     with app.app_context():
-        ids = [w.id for w in add_entry(10) for _ in [0]]
+        ids = [w.id for w in make_entry(works=10).works for _ in [0]]
         for _ in range(PAGE_SIZE // 10):
-            ids += [w.id for w in add_entry(10)]
+            ids += [w.id for w in make_entry(works=10).works]
     newest = sorted(ids, reverse=True)
     first = _grid(client, "?sort=newest")
     second = _grid(client, "?sort=newest&page=2")
@@ -98,7 +99,7 @@ def test_newest_sort_and_pagination(app, client, login_user_as):
 def test_shuffle_is_stable_per_curator_and_differs_between_curators(app, login_user_as):
     """Same curator: same order on every request. Another curator: another order."""
     with app.app_context():
-        ids = [w.id for _ in range(4) for w in add_entry(10)]
+        ids = [w.id for _ in range(4) for w in make_entry(works=10).works]
     alice, bob = app.test_client(), app.test_client()
     login_user_as(alice, app, "curator")
     login_user_as(bob, app, "curator")
@@ -117,7 +118,7 @@ def test_thumbnails_use_srcset_lazy_loading_and_sizes(app, client, login_user_as
     """Every card image: src, srcset over the derivatives, loading=lazy, width and height."""
     login_user_as(client, app, "curator")
     with app.app_context():
-        work = add_entry()[0]
+        work = make_work()
         work_id = work.id
     html = client.get("/curate").get_data(as_text=True)
     img = re.search(r"<img [^>]+>", html).group(0)
@@ -130,9 +131,9 @@ def test_titles_and_credits_with_markup_show_as_text(app, client, login_user_as)
     """Whatever an artist types stays text on the grid: escaped in the alt, link and credit."""
     login_user_as(client, app, "curator")
     with app.app_context():
-        work = add_entry(credit='<b>Ann & "Bo"</b>')[0]
+        work = make_work(credit='<b>Ann & "Bo"</b>')
         work.title = "<script>x()</script> & 'y'"
-        hidden = add_entry(credit="")[0]
+        hidden = make_work(credit="")
         db.session.commit()
         work_id, hidden_id = work.id, hidden.id
     post(client, "/curate", "/curate/blind", {})
@@ -149,7 +150,7 @@ def test_titles_and_credits_with_markup_show_as_text(app, client, login_user_as)
 def test_images_are_served_to_curators_only(app, client, login_user_as):
     """Curators get the WebP with strict headers; unknown widths 404; others are refused."""
     with app.app_context():
-        work_id = add_entry(files=True)[0].id
+        work_id = make_work(files=True).id
     url = f"/curate/works/{work_id}/320.webp"
     assert client.get(url).status_code == 302
     printer = app.test_client()
@@ -169,7 +170,7 @@ def test_blind_mode_hides_credit_and_note_until_switched_off(app, client, login_
     """On by default: no credit or note in grid or work page; the toggle shows them."""
     login_user_as(client, app, "curator")
     with app.app_context():
-        work_id = add_entry(credit="Zoya Secretname", note="Printed on recycled paper")[0].id
+        work_id = make_work(credit="Zoya Secretname", note="Printed on recycled paper").id
     page = f"/curate/works/{work_id}"
     for html in (
         client.get("/curate").get_data(as_text=True),
@@ -189,7 +190,7 @@ def test_work_page_shows_real_size_print_suitability_and_siblings(app, client, l
     """50 and 75 mm previews, the sharp print width at 300 DPI, transparency, other works."""
     login_user_as(client, app, "curator")
     with app.app_context():
-        first, second = add_entry(2, has_alpha=True)
+        first, second = make_entry(works=2, has_alpha=True).works
         first_id, second_title = first.id, second.title
     html = client.get(f"/curate/works/{first_id}").get_data(as_text=True)
     assert "real-size-50" in html and "real-size-75" in html
@@ -203,7 +204,7 @@ def test_keyboard_script_is_served_and_pages_carry_no_inline_script(app, client,
     """The work page loads /static/curate.js; no inline scripts or handlers (CSP)."""
     login_user_as(client, app, "curator")
     with app.app_context():
-        works = add_entry(3)
+        works = make_entry(works=3).works
         ids = [w.id for w in works]
     html = client.get(f"/curate/works/{ids[1]}?sort=newest").get_data(as_text=True)
     assert re.search(r'<script src="/static/curate.js[^"]*" defer></script>', html)
@@ -221,11 +222,11 @@ def test_the_ranking_page_hides_scores_of_works_i_have_not_voted_on(app, client,
     """Each aggregate shows with its vote count, only for works I voted on."""
     me = login_user_as(client, app, "curator")
     with app.app_context():
-        mine, other = add_entry()[0].id, add_entry()[0].id
-        someone = add_user()
-        add_vote(someone.id, mine, 2)
-        add_vote(someone.id, other, 5)
-        add_vote(me.id, mine, 4)
+        mine, other = make_work().id, make_work().id
+        someone = make_user("curator")
+        make_vote(user=someone, work=mine, score=2)
+        make_vote(user=someone, work=other, score=5)
+        make_vote(user=me, work=mine, score=4)
     html = client.get("/curate/ranking").get_data(as_text=True)
     assert "3.00" in html  # mean of 2 and 4
     assert "5.00" not in html and "vote to see" in html
@@ -241,14 +242,14 @@ def test_stored_shuffle_keys_match_the_computed_order_and_follow_new_works(app, 
     from gallery.models.curation import ShuffleKey
 
     with app.app_context():
-        add_entry(10)
+        make_entry(works=10)
     client = app.test_client()
     me = login_user_as(client, app, "curator")
     first = _grid(client)
     with app.app_context(), app.test_request_context():
         computed = db.session.scalars(select(Work.id).order_by(shuffle_key(me.id), Work.id)).all()
         assert first == computed
-        later = add_entry()[0].id
+        later = make_work().id
     # A work added by any path shows up on the next view, in its computed place.
     second = _grid(client)
     assert later in second and len(second) == 11
@@ -266,10 +267,10 @@ def test_a_new_curator_sees_every_work_even_if_works_arrived_before_their_first_
     from gallery.curation.shuffle import shuffle_new_works
 
     with app.app_context():
-        older = [add_entry()[0].id for _ in range(5)]
+        older = [make_work().id for _ in range(5)]
     login_user_as(client, app, "curator")
     with app.app_context():
-        newer = add_entry()
+        newer = make_entry().works
         shuffle_new_works(newer)
         db.session.commit()
         newest = newer[0].id
@@ -288,11 +289,11 @@ def test_works_from_the_intake_get_shuffle_keys_for_existing_staff(app, client, 
     from tests.submissions.conftest import Artist
 
     with app.app_context():
-        add_entry()
-        curators = [add_user().id for _ in range(2)]
+        make_work()
+        curators = [make_user("curator").id for _ in range(2)]
         for user_id in curators:
             store_shuffle_keys(user_id)
-        newcomer = add_user().id
+        newcomer = make_user("curator").id
         db.session.commit()
     assert Artist(client).submit([(make_image("PNG", (400, 300)), "a.png")]).status_code == 303
     with app.app_context():

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from gallery.extensions import db
 from gallery.models import Comparison, ComparisonOutcome, WorkStatus
-from tests.conftest import make_staff
-from tests.e2e.test_staff_and_visitors import add_works, log_in
+from tests.browser import log_in_page
+from tests.factories import make_staff, series_png, store_work
 
 
 def outcomes(app, expected: int) -> list[ComparisonOutcome]:
@@ -33,8 +33,9 @@ def shown(tab) -> tuple[str, str]:
 
 def test_keys_answer_and_the_next_pair_appears_without_a_page_load(page, live_app):
     """←, S and ↑ record left, skip and tie; the page itself never reloads; 60 mm boxes."""
-    add_works(live_app, 5, status=WorkStatus.SHORTLISTED)
-    log_in(page, make_staff(live_app, "curator"))
+    for n in range(5):
+        store_work(image=series_png(n), state=WorkStatus.SHORTLISTED, app=live_app)
+    log_in_page(page, make_staff(live_app, "curator"))
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto("/curate/pairs")

@@ -33,23 +33,18 @@ from gallery.models import (
     WorkStatus,
 )
 from gallery.models.submissions import utcnow
-from tests.curation.factories import add_entry, add_user
+from tests.factories import make_user, make_work, make_works
 
 POOL = PairPool.SHORTLISTED
 LEFT = ComparisonOutcome.LEFT
 
 
-def works(count: int, status: WorkStatus = WorkStatus.SHORTLISTED):
-    """Add ``count`` works, one entry each."""
-    return [add_entry(status=status)[0] for _ in range(count)]
-
-
 def test_refusals_self_withdrawn_repeat_and_outside_the_pool(ctx):
     """Nothing is stored for a refused answer; a repeat in the other order is a repeat."""
-    curator = add_user("curator")
-    a, b, c = works(3)
-    gone = works(1, WorkStatus.WITHDRAWN)[0]
-    stranger = works(1, WorkStatus.DECLINED)[0]
+    curator = make_user("curator")
+    a, b, c = make_works(count=3, state=WorkStatus.SHORTLISTED)
+    gone = make_work(state=WorkStatus.WITHDRAWN)
+    stranger = make_work(state=WorkStatus.DECLINED)
     record_comparison(user=curator, left=a, right=b, outcome=LEFT, pool=POOL)
     cases = [(a, a), (a, gone), (b, a), (c, stranger)]
     for left, right in cases:
@@ -60,8 +55,8 @@ def test_refusals_self_withdrawn_repeat_and_outside_the_pool(ctx):
 
 def test_an_answer_for_a_held_pair_counts_even_if_a_work_left_the_pool(ctx):
     """A decision taken while the pair was on screen does not lose the curator's answer."""
-    curator = add_user("curator")
-    works(2)
+    curator = make_user("curator")
+    make_works(count=2, state=WorkStatus.SHORTLISTED)
     reservation = reserve_next_pair(user=curator, pool=POOL, rng=random.Random(1))
     left, right = (db.session.get(type(w), w.id) for w in _works_of(reservation))
     right.status = WorkStatus.DECLINED
@@ -79,8 +74,8 @@ def _works_of(reservation: PairReservation):
 
 def test_the_unique_pair_settles_a_race_even_with_a_stale_view(ctx, monkeypatch):
     """Two curators computing the same best pair: the database gives it to one only."""
-    first, second = add_user("curator"), add_user("curator")
-    works(6)
+    first, second = make_user("curator"), make_user("curator")
+    make_works(count=6, state=WorkStatus.SHORTLISTED)
     # The second curator's process has not seen the first reservation yet.
     monkeypatch.setattr(pairwise_ops, "_live_reservations", lambda now: set())
     inserts = []
@@ -98,8 +93,8 @@ def test_the_unique_pair_settles_a_race_even_with_a_stale_view(ctx, monkeypatch)
 
 def test_expired_reservations_are_ignored_and_cleared(ctx):
     """A pair nobody answered within the time is handed out again."""
-    first, second = add_user("curator"), add_user("curator")
-    works(2)
+    first, second = make_user("curator"), make_user("curator")
+    make_works(count=2, state=WorkStatus.SHORTLISTED)
     taken = reserve_next_pair(user=first, pool=POOL, rng=random.Random(1))
     assert reserve_next_pair(user=second, pool=POOL, rng=random.Random(1)) is None
     taken.expires_at = utcnow() - timedelta(seconds=1)
@@ -111,8 +106,8 @@ def test_expired_reservations_are_ignored_and_cleared(ctx):
 
 def test_hand_out_keeps_the_queue_and_gives_back_other_pools(ctx):
     """The same two pairs on a reload; switching pool releases the old ones."""
-    curator = add_user("curator")
-    works(5)
+    curator = make_user("curator")
+    make_works(count=5, state=WorkStatus.SHORTLISTED)
     held = [r.id for r in hand_out(user=curator, pool=POOL)]
     assert len(held) == 2
     assert [r.id for r in hand_out(user=curator, pool=POOL)] == held
@@ -124,8 +119,8 @@ def test_hand_out_keeps_the_queue_and_gives_back_other_pools(ctx):
 def test_threads_on_the_database_file_never_share_a_pair(app):
     """Eight curators ask at the same moment, each in its own connection: eight pairs."""
     with app.app_context():
-        works(8)
-        ids = [add_user("curator").id for _ in range(8)]
+        make_works(count=8, state=WorkStatus.SHORTLISTED)
+        ids = [make_user("curator").id for _ in range(8)]
     barrier = threading.Barrier(len(ids))
     results: dict[int, tuple[int, int] | Exception] = {}
 
@@ -164,8 +159,8 @@ def _judge(curator: User, pairs: list[tuple]) -> None:
 
 def test_refresh_stores_strengths_once_per_change(ctx):
     """Strengths land in SQL with the marker; a second refresh without news does nothing."""
-    curator = add_user("curator")
-    a, b, c = (w.id for w in works(3))
+    curator = make_user("curator")
+    a, b, c = (w.id for w in make_works(count=3, state=WorkStatus.SHORTLISTED))
     _judge(curator, [(a, b, LEFT), (b, c, LEFT), (a, c, ComparisonOutcome.TIE)])
     assert refresh_strengths() is True
     assert refresh_strengths() is False
@@ -182,8 +177,8 @@ def test_refresh_stores_strengths_once_per_change(ctx):
 def test_refresh_if_due_waits_for_enough_answers_once_past_the_start(ctx, monkeypatch):
     """After the early phase, a refit happens every REFRESH_EVERY answers, not on each."""
     monkeypatch.setattr(pairwise_ops, "REFRESH_EVERY", 2)
-    curator = add_user("curator")
-    ids = [w.id for w in works(6)]
+    curator = make_user("curator")
+    ids = [w.id for w in make_works(count=6, state=WorkStatus.SHORTLISTED)]
     pairs = [(ids[i], ids[j], LEFT) for i in range(6) for j in range(i + 1, 6)][:12]
     _judge(curator, pairs[:11])
     assert refresh_if_due() is True
@@ -198,8 +193,8 @@ def test_refresh_if_due_waits_for_enough_answers_once_past_the_start(ctx, monkey
 
 def test_the_fit_follows_the_database_not_the_process_cache(ctx):
     """Another process's new comparison changes the fingerprint, so the fit is redone."""
-    curator = add_user("curator")
-    a, b, c = (w.id for w in works(3))
+    curator = make_user("curator")
+    a, b, c = (w.id for w in make_works(count=3, state=WorkStatus.SHORTLISTED))
     _judge(curator, [(a, b, LEFT)])
     _key, before = current_fit()
     assert set(before.strengths) == {a, b}
@@ -216,21 +211,21 @@ def test_the_fit_follows_the_database_not_the_process_cache(ctx):
 
 def test_the_stopping_rule_reads_too_few_then_more_then_stable(ctx):
     """The three messages curators see, from the same readout the pages use."""
-    curator = add_user("curator")
-    ids = [w.id for w in works(4)]
+    curator = make_user("curator")
+    ids = [w.id for w in make_works(count=4, state=WorkStatus.SHORTLISTED)]
     assert "Too few comparisons" in stopping_text(readout(None, ids))
     rng = random.Random(4)
     # Noisy answers between close works: reliability stays low.
     noisy = [(ids[i], ids[j]) for i in range(4) for j in range(i + 1, 4)]
     _judge(curator, [(a, b, rng.choice([LEFT, ComparisonOutcome.RIGHT])) for a, b in noisy])
-    _judge(add_user("curator"), [(b, a, LEFT) for a, b in noisy])
+    _judge(make_user("curator"), [(b, a, LEFT) for a, b in noisy])
     text = stopping_text(readout(current_fit()[1], ids))
     assert (
         text.startswith("About ") and "more comparisons until the ranking is stable at 0.8" in text
     )
     # A clear order judged many times over: stable.
     for _ in range(20):
-        _judge(add_user("curator"), [(min(a, b), max(a, b), LEFT) for a, b in noisy])
+        _judge(make_user("curator"), [(min(a, b), max(a, b), LEFT) for a, b in noisy])
     result = readout(current_fit()[1], ids)
     assert result.more == 0 and result.reliability >= 0.8
     assert "stable (reliability 0.8 reached)" in stopping_text(result)
@@ -254,8 +249,8 @@ def test_removing_a_work_drops_its_comparisons_and_its_strength(ctx):
     """Spam removal cascades: the next refresh fits what is left, down to nothing at all."""
     from gallery.curation.operations import remove_work
 
-    curator = add_user("curator")
-    a, b, c = works(3)
+    curator = make_user("curator")
+    a, b, c = make_works(count=3, state=WorkStatus.SHORTLISTED)
     _judge(curator, [(a.id, b.id, LEFT), (b.id, c.id, LEFT)])
     refresh_strengths()
     remove_work(work=b)

@@ -17,15 +17,10 @@ from gallery.models import (
     WorkState,
     WorkStatus,
 )
-from tests.curation.factories import add_entry, csrf, grid_ids
+from tests.curation.pages import csrf, grid_ids
+from tests.factories import make_work, make_works
 
 SECRET_CREDIT, SECRET_NOTE = "Secret Name", "a note only the artist wrote"
-
-
-def shortlist(app, count: int, **entry) -> list[int]:
-    """Add ``count`` shortlisted works (one entry each); return their ids."""
-    with app.app_context():
-        return [add_entry(status=WorkStatus.SHORTLISTED, **entry)[0].id for _ in range(count)]
 
 
 def shown_pair(html: str) -> tuple[int, int]:
@@ -56,7 +51,10 @@ def stored() -> list[tuple]:
 def test_the_pair_page_shows_two_works_blind_with_winner_buttons(app, client, login_user_as):
     """Two images, no credit or note; each side is a submit button naming its work."""
     login_user_as(client, app, "curator")
-    ids = shortlist(app, 4, credit=SECRET_CREDIT, note=SECRET_NOTE)
+    works = make_works(
+        count=4, state=WorkStatus.SHORTLISTED, credit=SECRET_CREDIT, note=SECRET_NOTE, app=app
+    )
+    ids = [work.id for work in works]
     html = client.get("/curate/pairs").get_data(as_text=True)
     left, right = shown_pair(html)
     assert {left, right} <= set(ids) and left != right
@@ -71,7 +69,7 @@ def test_the_pair_page_shows_two_works_blind_with_winner_buttons(app, client, lo
 def test_a_form_post_records_the_answer_and_redirects_to_the_next_pair(app, client, login_user_as):
     """Without JavaScript: 303 to the pairs page, which shows a different pair."""
     me = login_user_as(client, app, "curator")
-    shortlist(app, 4)
+    make_works(count=4, state=WorkStatus.SHORTLISTED, app=app)
     first = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
     response = answer(client, first, winner=first[1])
     assert response.status_code == 303
@@ -85,7 +83,7 @@ def test_a_form_post_records_the_answer_and_redirects_to_the_next_pair(app, clie
 def test_the_fetch_path_returns_the_next_pairs_and_progress(app, client, login_user_as):
     """pairwise.js posts with a CSRF header and gets the queue: the prefetched pair, one more."""
     login_user_as(client, app, "curator")
-    shortlist(app, 5)
+    make_works(count=5, state=WorkStatus.SHORTLISTED, app=app)
     html = client.get("/curate/pairs").get_data(as_text=True)
     queue = re.search(r"data-pairs='([^']*)'", html).group(1)
     current = shown_pair(html)
@@ -109,7 +107,7 @@ def test_the_fetch_path_returns_the_next_pairs_and_progress(app, client, login_u
 def test_a_curator_never_gets_a_pair_twice_and_is_told_when_done(app, client, login_user_as):
     """Five works make ten pairs: each is shown once, then the page says none is left."""
     login_user_as(client, app, "curator")
-    shortlist(app, 5)
+    make_works(count=5, state=WorkStatus.SHORTLISTED, app=app)
     seen = []
     for _ in range(10):
         pair = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
@@ -124,7 +122,7 @@ def test_a_curator_never_gets_a_pair_twice_and_is_told_when_done(app, client, lo
 def test_a_repeated_answer_is_refused_not_stored_twice(app, client, login_user_as):
     """A double submit (or the back button) records the pair once."""
     login_user_as(client, app, "curator")
-    shortlist(app, 3)
+    make_works(count=3, state=WorkStatus.SHORTLISTED, app=app)
     pair = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
     answer(client, pair, winner=pair[0])
     response = answer(client, pair, winner=pair[1])
@@ -137,7 +135,7 @@ def test_a_repeated_answer_is_refused_not_stored_twice(app, client, login_user_a
 
 def test_two_curators_at_the_same_time_get_different_pairs(app, login_user_as):
     """Pairs handed out are reserved: the second curator is steered elsewhere."""
-    shortlist(app, 6)
+    make_works(count=6, state=WorkStatus.SHORTLISTED, app=app)
     first, second = app.test_client(), app.test_client()
     login_user_as(first, app, "curator")
     login_user_as(second, app, "curator")
@@ -153,7 +151,7 @@ def test_two_curators_at_the_same_time_get_different_pairs(app, login_user_as):
 def test_equal_and_skip_are_stored_as_tie_and_skip(app, client, login_user_as):
     """Both buttons record a comparison; neither repeats the pair."""
     me = login_user_as(client, app, "curator")
-    shortlist(app, 4)
+    make_works(count=4, state=WorkStatus.SHORTLISTED, app=app)
     tied = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
     answer(client, tied, verdict="tie")
     skipped = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
@@ -170,7 +168,7 @@ def test_equal_and_skip_are_stored_as_tie_and_skip(app, client, login_user_as):
 def test_ranking_lists_strengths_with_intervals_and_the_stopping_rule(app, client, login_user_as):
     """The work that wins every comparison ranks first, with θ and a 95 % interval."""
     login_user_as(client, app, "curator")
-    ids = shortlist(app, 3)
+    ids = [work.id for work in make_works(count=3, state=WorkStatus.SHORTLISTED, app=app)]
     champion = ids[1]
     for _ in range(3):
         pair = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
@@ -206,9 +204,9 @@ def test_deciders_tick_the_top_n_and_select_them_for_print(app, client, login_us
     """'Tick the top 2' pre-ticks ranks 1–2; applying refuses works without print consent."""
     login_user_as(client, app, "curator", decider=True)
     with app.app_context():
-        allowed = add_entry(status=WorkStatus.SHORTLISTED)[0].id
-        refused = add_entry(status=WorkStatus.SHORTLISTED, consent_print=False)[0].id
-        last = add_entry(status=WorkStatus.SHORTLISTED)[0].id
+        allowed = make_work(state=WorkStatus.SHORTLISTED).id
+        refused = make_work(state=WorkStatus.SHORTLISTED, consent_print=False).id
+        last = make_work(state=WorkStatus.SHORTLISTED).id
     strength = {allowed: 3, refused: 2, last: 1}
     for _ in range(3):
         pair = shown_pair(client.get("/curate/pairs").get_data(as_text=True))
@@ -237,7 +235,7 @@ def test_deciders_tick_the_top_n_and_select_them_for_print(app, client, login_us
 def test_curators_without_the_decider_flag_cannot_select(app, client, login_user_as):
     """No ticks on their ranking page, and the POST is refused."""
     login_user_as(client, app, "curator")
-    shortlist(app, 2)
+    make_works(count=2, state=WorkStatus.SHORTLISTED, app=app)
     html = client.get("/curate/pairs/ranking").get_data(as_text=True)
     assert 'form="select"' not in html
     token = csrf(client, "/curate/pairs")
@@ -248,7 +246,8 @@ def test_curators_without_the_decider_flag_cannot_select(app, client, login_user
 def test_the_gallery_sorts_by_pairwise_strength_uncompared_last(app, client, login_user_as):
     """The grid's "pairwise strength" order reads the stored strengths in SQL."""
     me = login_user_as(client, app, "curator")
-    weak, strong, middle, unseen = shortlist(app, 4)
+    shortlisted = make_works(count=4, state=WorkStatus.SHORTLISTED, app=app)
+    weak, strong, middle, unseen = (work.id for work in shortlisted)
     with app.app_context():
         for left, right in ((strong, weak), (strong, middle), (middle, weak)):
             db.session.add(
@@ -272,7 +271,7 @@ def test_the_gallery_sorts_by_pairwise_strength_uncompared_last(app, client, log
 def test_the_pair_page_reads_russian(app, client, login_user_as):
     """A Russian-speaking curator gets the question, buttons and stopping rule in Russian."""
     login_user_as(client, app, "curator")
-    shortlist(app, 3)
+    make_works(count=3, state=WorkStatus.SHORTLISTED, app=app)
     client.set_cookie("lang", "ru", domain="gallery.test")
     html = client.get("/curate/pairs").get_data(as_text=True)
     assert "Какая из двух сильнее бросается в глаза?" in html
@@ -284,7 +283,7 @@ def test_curators_answering_at_once_never_see_an_error(app, login_user_as):
     """Four curators (pages, answers, ranking) in parallel on the database file: no 500s."""
     import threading
 
-    shortlist(app, 12)
+    make_works(count=12, state=WorkStatus.SHORTLISTED, app=app)
     clients = [app.test_client() for _ in range(4)]
     for client in clients:
         login_user_as(client, app, "curator")

@@ -13,7 +13,7 @@ from gallery.curation.pairwise.maths import spearman
 from gallery.curation.pairwise.operations import answer_pair, hand_out, refresh_strengths
 from gallery.extensions import db
 from gallery.models import ComparisonOutcome, PairPool, PairwiseStrength, Work, WorkStatus
-from tests.curation.factories import add_entry, add_user
+from tests.factories import make_user, make_work
 
 N_WORKS = 30
 PER_WORK = 10
@@ -24,9 +24,9 @@ NOISE = (0.4, 0.5, 0.7)
 def session(seed: int) -> float:
     """Run one curation session through the domain functions; return ρ of stored θ vs truth."""
     truth_rng, judge_rng, pair_rng = (random.Random(seed * 7 + k) for k in range(3))
-    works = [add_entry(status=WorkStatus.SHORTLISTED)[0] for _ in range(N_WORKS)]
+    works = [make_work(state=WorkStatus.SHORTLISTED) for _ in range(N_WORKS)]
     truth = {w.id: truth_rng.gauss(0, 1) for w in works}
-    curators = [add_user("curator") for _ in NOISE]
+    curators = [make_user("curator") for _ in NOISE]
     queues = {c.id: hand_out(user=c, pool=PairPool.SHORTLISTED, rng=pair_rng) for c in curators}
     db.session.commit()
     for k in range(N_WORKS * PER_WORK // 2):

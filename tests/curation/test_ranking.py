@@ -9,7 +9,7 @@ import pytest
 from gallery.curation.queries import GalleryQuery, Sort, gallery_page, global_prior
 from gallery.curation.scores import maths as ranking
 from gallery.curation.scores.queries import RankBy, ranking_page, work_scores
-from tests.curation.factories import add_entry, add_user, add_vote
+from tests.factories import make_entry, make_user, make_vote, make_work
 
 
 def test_mean_of_scores_and_of_nothing():
@@ -77,12 +77,12 @@ def test_normalising_cancels_a_curator_who_is_just_harsher():
 
 def test_sql_aggregates_match_the_plain_functions(ctx):
     """work_scores and the ranking table compute what ranking.py computes."""
-    harsh, generous = add_user(), add_user()
-    a, b = add_entry(2)
-    c = add_entry()[0]
+    harsh, generous = make_user("curator"), make_user("curator")
+    a, b = make_entry(works=2).works
+    c = make_work()
     raw = [(harsh, a, 1), (harsh, b, 3), (generous, a, 5), (generous, b, 3), (generous, c, 4)]
     for user, work, score in raw:
-        add_vote(user.id, work.id, score)
+        make_vote(user=user, work=work, score=score)
     triples = [(u.id, w.id, s) for u, w, s in raw]
     expected = ranking.normalised_means(triples)
     prior = ranking.prior_mean(16, 5)
@@ -103,12 +103,12 @@ def test_score_sort_puts_twenty_fours_above_a_single_five(ctx):
 
     Prior = (5 + 20·4 + 20·2) / 41 ≈ 3.05: one 5 → 3.44, twenty 4s → 3.84, twenty 2s → 2.17.
     """
-    curators = [add_user() for _ in range(20)]
-    lucky, steady, weak, unvoted = (add_entry()[0] for _ in range(4))
-    add_vote(curators[0].id, lucky.id, 5)
+    curators = [make_user("curator") for _ in range(20)]
+    lucky, steady, weak, unvoted = (make_work() for _ in range(4))
+    make_vote(user=curators[0], work=lucky, score=5)
     for curator in curators:
-        add_vote(curator.id, steady.id, 4)
-        add_vote(curator.id, weak.id, 2)
+        make_vote(user=curator, work=steady, score=4)
+        make_vote(user=curator, work=weak, score=2)
     page = gallery_page(user=curators[0], query=GalleryQuery(sort=Sort.SCORE), blind=True)
     # The work nobody voted on would sit at the prior (3.05), between the lucky 5 and the
     # twenty 2s; as curators[0] has not voted on it, it comes after the works they voted on.
@@ -120,12 +120,12 @@ def test_score_sort_puts_twenty_fours_above_a_single_five(ctx):
 @pytest.mark.parametrize("by", [RankBy.BAYESIAN, RankBy.MEAN, RankBy.NORMALISED])
 def test_ranked_by_score_works_i_have_not_voted_on_follow_mine_oldest_first(ctx, by):
     """Their scores are hidden from me, and so is their place: it would tell the same story."""
-    me, other = add_user(), add_user()
-    older_star, mine_low, mine_high, newer_star = (add_entry()[0] for _ in range(4))
+    me, other = make_user("curator"), make_user("curator")
+    older_star, mine_low, mine_high, newer_star = (make_work() for _ in range(4))
     for work, score in ((older_star, 5), (mine_low, 2), (mine_high, 4), (newer_star, 5)):
-        add_vote(other.id, work.id, score)
-    add_vote(me.id, mine_low.id, 2)
-    add_vote(me.id, mine_high.id, 4)
+        make_vote(user=other, work=work, score=score)
+    make_vote(user=me, work=mine_low, score=2)
+    make_vote(user=me, work=mine_high, score=4)
     rows, total = ranking_page(user_id=me.id, by=by, page=1)
     assert total == 4
     assert [r.work_id for r in rows] == [mine_high.id, mine_low.id, older_star.id, newer_star.id]
@@ -134,10 +134,10 @@ def test_ranked_by_score_works_i_have_not_voted_on_follow_mine_oldest_first(ctx,
 
 def test_ranked_by_votes_every_work_keeps_its_place(ctx):
     """Vote counts are shown on every card, so ordering by them hides nothing."""
-    me, a, b, c = add_user(), add_user(), add_user(), add_user()
-    once, thrice = add_entry()[0], add_entry()[0]
-    add_vote(me.id, once.id, 3)
+    me, a, b, c = (make_user("curator") for _ in range(4))
+    once, thrice = make_work(), make_work()
+    make_vote(user=me, work=once, score=3)
     for curator in (a, b, c):
-        add_vote(curator.id, thrice.id, 3)
+        make_vote(user=curator, work=thrice, score=3)
     rows, _total = ranking_page(user_id=me.id, by=RankBy.VOTES, page=1)
     assert [r.work_id for r in rows] == [thrice.id, once.id]

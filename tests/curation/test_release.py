@@ -5,19 +5,10 @@ from __future__ import annotations
 from gallery.curation.operations import decide, release_decisions
 from gallery.extensions import db
 from gallery.models import DecisionAction, Work
-from gallery.submissions.operations import hash_claim_token
-from tests.curation.factories import add_entry, add_user, post
-from tests.factories import set_state
+from tests.curation.pages import post
+from tests.factories import make_entry, make_user, make_work, set_state
 
 TOKEN = "claim-token-for-release-tests"
-
-
-def _claim_entry(works: int = 3) -> list[int]:
-    """Create an entry reachable through ``TOKEN``; return its work ids."""
-    works_ = add_entry(works, consent_publish=True, consent_print=True)
-    works_[0].entry.claim_hash = hash_claim_token(TOKEN)
-    db.session.commit()
-    return [w.id for w in works_]
 
 
 def _statuses(client) -> list[str]:
@@ -29,8 +20,8 @@ def _statuses(client) -> list[str]:
 def test_decisions_show_only_after_release_and_later_ones_wait(app, client):
     """Before release: "Received". After: the decision. A decision after release stays hidden."""
     with app.app_context():
-        ids = _claim_entry()
-        admin = add_user("admin")
+        ids = [w.id for w in make_entry(works=3, claim_token=TOKEN).works]
+        admin = make_user("admin")
         works = [db.session.get(Work, i) for i in ids]
         decide(work=works[0], action=DecisionAction.PUBLISHED, by=admin)
         decide(work=works[1], action=DecisionAction.DECLINED, by=admin)
@@ -41,7 +32,7 @@ def test_decisions_show_only_after_release_and_later_ones_wait(app, client):
         db.session.commit()
     assert _statuses(client) == ["Published", "Not selected", "Received"]
     with app.app_context():
-        admin = add_user("admin")
+        admin = make_user("admin")
         decide(work=db.session.get(Work, ids[2]), action=DecisionAction.SELECTED, by=admin)
         decide(work=db.session.get(Work, ids[0]), action=DecisionAction.SHORTLISTED, by=admin)
         decide(work=db.session.get(Work, ids[2]), action=DecisionAction.PUBLISHED, by=admin)
@@ -62,7 +53,7 @@ def test_admin_releases_with_one_button_on_the_curation_page(app, client, login_
     """The button is admin-only and releases everything decided so far."""
     login_user_as(client, app, "admin", "curator")
     with app.app_context():
-        ids = _claim_entry(1)
+        ids = [make_work(claim_token=TOKEN).id]
     page = f"/curate/works/{ids[0]}"
     post(client, page, f"{page}/decide", {"status": "published"})
     artist = app.test_client()
@@ -76,7 +67,7 @@ def test_admin_releases_with_one_button_on_the_curation_page(app, client, login_
 def test_withdrawn_shows_withdrawn_whatever_was_released(app, client):
     """The artist's own withdrawal always shows."""
     with app.app_context():
-        ids = _claim_entry(1)
+        ids = [make_work(claim_token=TOKEN).id]
         work = db.session.get(Work, ids[0])
         decide(work=work, action=DecisionAction.PUBLISHED, by=None)
         release_decisions(by=None)

@@ -13,7 +13,8 @@ from gallery.curation.navigation import next_to_judge
 from gallery.curation.operations import VoteRefused, cast_vote, retract_vote
 from gallery.extensions import db
 from gallery.models import User, Vote, Work, WorkStatus
-from tests.curation.factories import add_entry, add_user, add_vote, csrf, post
+from tests.curation.pages import csrf, post
+from tests.factories import make_user, make_vote, make_work
 
 RACERS = 8
 
@@ -28,8 +29,8 @@ def _votes(work_id: int | None = None) -> list[tuple[int, int, int]]:
 
 def test_a_vote_is_stored_changed_and_retracted(ctx):
     """Voting twice keeps one row with the last score; retracting removes it."""
-    user = add_user()
-    work = add_entry()[0]
+    user = make_user("curator")
+    work = make_work()
     cast_vote(user=user, work=work, score=3)
     db.session.commit()
     cast_vote(user=user, work=work, score=5)
@@ -43,8 +44,8 @@ def test_a_vote_is_stored_changed_and_retracted(ctx):
 
 def test_scores_outside_one_to_five_and_withdrawn_works_are_refused(ctx):
     """The range is checked before the database; withdrawn works take no votes."""
-    user = add_user()
-    work = add_entry()[0]
+    user = make_user("curator")
+    work = make_work()
     for score in (0, 6, -1):
         with pytest.raises(ValueError):
             cast_vote(user=user, work=work, score=score)
@@ -73,8 +74,8 @@ def test_simultaneous_votes_from_separate_processes_leave_exactly_one_row(app, t
     # The real database: a SQLite file, or the PostgreSQL server of the second test pass.
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     with app.app_context():
-        user = add_user()
-        work = add_entry()[0]
+        user = make_user("curator")
+        work = make_work()
         user_id, work_id = user.id, work.id
         # Children must not inherit an open connection: close the session's, then the pool.
         db.session.remove()
@@ -108,7 +109,7 @@ def test_vote_form_without_javascript_then_retract(app, client, login_user_as):
     """A plain POST with the field ``score`` votes; the separate button takes it back."""
     me = login_user_as(client, app, "curator")
     with app.app_context():
-        work_id = add_entry()[0].id
+        work_id = make_work().id
     page = f"/curate/works/{work_id}"
     html = client.get(page).get_data(as_text=True)
     assert re.search(r'<button type="submit" name="score" value="4"', html)
@@ -128,7 +129,7 @@ def test_a_bad_score_is_refused_and_printers_cannot_vote(app, client, login_user
     """Score 9 stores nothing; a printer gets 403."""
     login_user_as(client, app, "curator")
     with app.app_context():
-        work_id = add_entry()[0].id
+        work_id = make_work().id
     page = f"/curate/works/{work_id}"
     post(client, page, f"{page}/vote", {"score": "9"})
     with app.app_context():
@@ -147,9 +148,9 @@ def test_others_scores_are_hidden_until_i_have_voted(app, client, login_user_as)
     """Before my vote the page shows no mean; after it, mean, Bayesian and normalised show."""
     me = login_user_as(client, app, "curator")
     with app.app_context():
-        work_id = add_entry()[0].id
+        work_id = make_work().id
         for score in (2, 5, 5):
-            add_vote(add_user().id, work_id, score)
+            make_vote(user=make_user("curator").id, work=work_id, score=score)
     page = f"/curate/works/{work_id}"
     before = client.get(page).get_data(as_text=True)
     assert "Vote first" in before
@@ -171,15 +172,15 @@ def test_score_then_advance_goes_to_the_least_voted_work_i_have_not_voted_on(
     """next_to_judge: none of my votes, fewest from others; the form's advance box uses it."""
     me = login_user_as(client, app, "curator")
     with app.app_context():
-        busy, quiet, mine, current = (add_entry()[0] for _ in range(4))
-        declined = add_entry(status=WorkStatus.DECLINED)[0]
-        others = [add_user() for _ in range(3)]
+        busy, quiet, mine, current = (make_work() for _ in range(4))
+        declined = make_work(state=WorkStatus.DECLINED)
+        others = [make_user("curator") for _ in range(3)]
         for other in others:
-            add_vote(other.id, busy.id, 3)
-        add_vote(others[0].id, quiet.id, 3)
-        add_vote(me.id, mine.id, 5)
-        add_vote(others[0].id, current.id, 3)
-        add_vote(others[1].id, current.id, 3)
+            make_vote(user=other, work=busy, score=3)
+        make_vote(user=others[0], work=quiet, score=3)
+        make_vote(user=me, work=mine, score=5)
+        make_vote(user=others[0], work=current, score=3)
+        make_vote(user=others[1], work=current, score=3)
         ids = {"busy": busy.id, "quiet": quiet.id, "current": current.id, "declined": declined.id}
     page = f"/curate/works/{ids['current']}"
     response = post(client, page, f"{page}/vote", {"score": "2", "advance": "y"})
@@ -196,7 +197,7 @@ def test_score_then_advance_goes_to_the_least_voted_work_i_have_not_voted_on(
 
 def test_next_to_judge_spreads_curators_over_different_works(ctx):
     """With all counts equal, curators' own shuffles pick (usually) different works."""
-    works = [add_entry()[0] for _ in range(30)]
+    works = [make_work() for _ in range(30)]
     assert works
-    picks = {next_to_judge(add_user()) for _ in range(6)}
+    picks = {next_to_judge(make_user("curator")) for _ in range(6)}
     assert len(picks) > 1

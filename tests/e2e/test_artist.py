@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import image_bytes
+from tests.factories import image_bytes
 
 
 def test_artist_submits_two_images_and_follows_the_claim_link(page, tmp_path):

@@ -8,47 +8,24 @@ from sqlalchemy import select
 
 from gallery.extensions import db
 from gallery.models import Licence, Vote, Work, WorkState
-from gallery.submissions.images import store_upload
-from gallery.submissions.operations import Credit, create_entry
-from tests.conftest import image_bytes, make_staff
-from tests.factories import set_state
-
-
-def add_works(app, count: int, *, status: WorkState = WorkState.NEW) -> list[int]:
-    """Create ``count`` one-work entries (distinct images) with every consent; return ids."""
-    ids = []
-    with app.app_context():
-        for n in range(count):
-            image = store_upload(
-                image_bytes("PNG", (900, 900), colour=(40 + 50 * n, 200 - 30 * n, 90))
-            )
-            entry, _ = create_entry(
-                credit=Credit(f"Художник {n}", "", True, True, False, Licence.CC_BY),
-                contact="",
-                wants_contact=False,
-                note="",
-                images=[(image, f"Work {n}")],
-            )
-            set_state(entry.works[0], status)
-            db.session.commit()
-            ids.append(entry.works[0].id)
-    return ids
-
-
-def log_in(page, staff) -> None:
-    """Log in through the login form."""
-    page.goto("/login")
-    page.fill("input[name='login']", staff.login)
-    page.fill("input[name='password']", staff.password)
-    page.click("main button[type='submit']")
-    page.wait_for_load_state()
+from tests.browser import log_in_page
+from tests.factories import make_staff, series_png, store_work
 
 
 def test_curator_votes_with_the_keyboard_and_selects_a_work(page, live_app):
     """Keys 1–5 vote and move on to the next work; a decider then selects one for print."""
-    first, _second, third = add_works(live_app, 3)
+    first, _second, third = (
+        store_work(
+            image=series_png(n),
+            title=f"Work {n}",
+            credit=f"Художник {n}",
+            licence=Licence.CC_BY,
+            app=live_app,
+        ).id
+        for n in range(3)
+    )
     curator = make_staff(live_app, "curator", decider=True)
-    log_in(page, curator)
+    log_in_page(page, curator)
     page.goto(f"/curate/works/{first}")
     with page.expect_navigation():
         page.keyboard.press("4")
@@ -75,9 +52,17 @@ def test_printer_previews_exports_and_downloads_then_a_visitor_gets_the_pack(
 ):
     """Preview at true size, export with a progress bar, download; publish; visitor downloads."""
     # Published on the site and selected for print: a pack of them may be public.
-    add_works(live_app, 2, status=WorkState.PUBLISHED_SELECTED)
+    for n in range(2):
+        store_work(
+            image=series_png(n),
+            title=f"Work {n}",
+            credit=f"Художник {n}",
+            licence=Licence.CC_BY,
+            state=WorkState.PUBLISHED_SELECTED,
+            app=live_app,
+        )
     printer = make_staff(live_app, "printer")
-    log_in(page, printer)
+    log_in_page(page, printer)
     page.goto("/print")
     page.click("button:has-text('Preview')")
     page.wait_for_selector("svg image")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 import pdfplumber
 import pikepdf
@@ -12,44 +11,18 @@ from PIL import Image
 from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.models import Export, Licence, Pack, User, Work
-from gallery.packs.operations import publish_pack
+from gallery.models import Pack, Work
 from gallery.storage.files import get_storage
-from gallery.submissions.images import store_upload
-from gallery.submissions.operations import Credit, create_entry
-from tests.conftest import image_bytes, make_staff
-from tests.factories import set_state
+from tests.factories import image_bytes
 
 LAYOUT = "plain-a4-6-square-90"
 # Big enough for a print source (over 2400 px), so every kind of file exists.
 SIZE = (2600, 1800)
 
 
-@dataclass(frozen=True)
-class Artwork:
-    """One submitted work: its id, claim token, colour and credit."""
-
-    work_id: int
-    entry_id: int
-    token: str
-    colour: tuple[int, int, int]
-    credit: str
-
-
-def submit_artwork(app, *, colour, credit: str, state: str = "published+selected") -> Artwork:
-    """Store an entry of one big PNG in ``colour`` through the intake, in ``state``."""
-    with app.app_context():
-        image = store_upload(image_bytes("PNG", SIZE, colour=colour))
-        entry, token = create_entry(
-            credit=Credit(credit, "", True, True, False, Licence.CC_BY),
-            contact="",
-            wants_contact=False,
-            note="",
-            images=[(image, f"Work by {credit}")],
-        )
-        set_state(entry.works[0], state)
-        db.session.commit()
-        return Artwork(entry.works[0].id, entry.id, token, colour, credit)
+def big_png(colour: tuple[int, int, int]) -> bytes:
+    """Return a PNG in ``colour``, big enough that the intake makes its print source too."""
+    return image_bytes("PNG", SIZE, colour=colour)
 
 
 def export_works(app, runner, tmp_path, *work_ids: int) -> int:
@@ -60,21 +33,6 @@ def export_works(app, runner, tmp_path, *work_ids: int) -> int:
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     return int(result.stdout.strip().rsplit(" ", 1)[-1])
-
-
-def make_pack(app, export_id: int, title: str) -> int:
-    """Publish the export as a sticker pack (with its preview); return the pack id."""
-    printer = make_staff(app, "printer")
-    with app.app_context():
-        pack = publish_pack(
-            export=db.session.get(Export, export_id),
-            title=title,
-            description="",
-            by=db.session.get(User, printer.id),
-        )
-        db.session.commit()
-        assert pack.preview_key, "pdftoppm makes the pack preview"
-        return pack.id
 
 
 def stored_keys(app) -> set[str]:
@@ -108,23 +66,23 @@ def _pdf_holds(data: bytes, colour, credit: str) -> bool:
     return False
 
 
-def files_holding(app, art: Artwork) -> list[str]:
-    """Return the stored files that hold ``art``'s pixels or credit, whatever their name."""
+def files_holding(app, colour, credit: str) -> list[str]:
+    """Return the stored files that hold pixels of ``colour`` or ``credit``, whatever their name."""
     found = []
     with app.app_context():
         storage = get_storage()
         for key in storage.keys():
             data = storage.read(key)
             if key.endswith(".pdf"):
-                if _pdf_holds(data, art.colour, art.credit):
+                if _pdf_holds(data, colour, credit):
                     found.append(key)
                 continue
-            if art.credit.encode() in data:
+            if credit.encode() in data:
                 found.append(key)
                 continue
             try:
                 with Image.open(io.BytesIO(data)) as picture:
-                    if _shows_colour(picture, art.colour):
+                    if _shows_colour(picture, colour):
                         found.append(key)
             except OSError:
                 continue

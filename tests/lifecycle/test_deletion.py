@@ -14,36 +14,43 @@ from sqlalchemy import select
 from gallery.curation.duplicates import merge_works
 from gallery.curation.operations import remove_entry, remove_work
 from gallery.extensions import db
-from gallery.models import Deletion, DeletionReason, Entry, Export, ExportState, Work
+from gallery.models import Deletion, DeletionReason, Entry, Export, ExportState, Licence, Work
 from gallery.ops.retention import apply_retention
 from gallery.storage import keys as filekeys
 from tests.conftest import csrf_token_in
-from tests.factories import set_state
-from tests.lifecycle.conftest import (
-    export_works,
-    files_holding,
-    make_pack,
-    packs,
-    stored_keys,
-    submit_artwork,
-)
+from tests.factories import set_state, store_pack, store_work
+from tests.lifecycle.conftest import big_png, export_works, files_holding, packs, stored_keys
 
 RED, BLUE = (201, 17, 99), (10, 90, 220)
+RED_CREDIT = "Redacted Artist"
+# The red work's private claim link (the artist's own way to delete it).
+RED_CLAIM = "claim-token-of-the-red-work"
+EVERYWHERE = "published+selected"
 
 
 @pytest.fixture
 def gallery(app, runner, tmp_path):
     """Two artists' works, exports and packs; the red one is to be deleted."""
-    red = submit_artwork(app, colour=RED, credit="Redacted Artist")
-    blue = submit_artwork(app, colour=BLUE, credit="Blue Keeper")
+    red = store_work(
+        image=big_png(RED),
+        credit=RED_CREDIT,
+        licence=Licence.CC_BY,
+        claim_token=RED_CLAIM,
+        state=EVERYWHERE,
+        app=app,
+    )
+    blue = store_work(
+        image=big_png(BLUE), credit="Blue Keeper", licence=Licence.CC_BY, state=EVERYWHERE, app=app
+    )
     blue_keys_before = stored_keys(app)
-    shared = export_works(app, runner, tmp_path, red.work_id, blue.work_id)
-    alone = export_works(app, runner, tmp_path, blue.work_id)
-    shared_pack = make_pack(app, shared, "Both of them")
-    alone_pack = make_pack(app, alone, "Blue only")
+    shared = export_works(app, runner, tmp_path, red.id, blue.id)
+    alone = export_works(app, runner, tmp_path, blue.id)
+    shared_pack = store_pack(export=shared, title="Both of them", app=app)
+    alone_pack = store_pack(export=alone, title="Blue only", app=app)
+    assert shared_pack.preview_key and alone_pack.preview_key, "pdftoppm makes the pack preview"
     everything = stored_keys(app)
     with app.app_context():
-        red_work = db.session.get(Work, red.work_id)
+        red_work = db.session.get(Work, red.id)
         red_keys = {k for k in everything if red_work.file_token in k}
         kinds = {
             "intake": set(red_work.file_keys()),
@@ -51,63 +58,66 @@ def gallery(app, runner, tmp_path):
             "print rasters": {
                 k
                 for k in everything
-                if k.startswith(filekeys.print_cache_prefix(red.work_id, red_work.file_token))
+                if k.startswith(filekeys.print_cache_prefix(red.id, red_work.file_token))
             },
             "export PDF": {db.session.get(Export, shared).pdf_key},
         }
     assert all(kinds.values()), f"every kind of artifact exists: {kinds}"
-    assert files_holding(app, red), "the check finds the red work before deletion"
+    assert files_holding(app, RED, RED_CREDIT), "the check finds the red work before deletion"
     return {
         "red": red,
         "blue": blue,
         "shared": shared,
         "alone": alone,
-        "shared_pack": shared_pack,
-        "alone_pack": alone_pack,
+        "shared_pack": shared_pack.id,
+        "alone_pack": alone_pack.id,
         "red_keys": red_keys,
         "blue_intake": blue_keys_before - red_keys,
     }
 
 
-def delete_through_claim_link(app, client, art) -> None:
-    """The artist ticks "Yes, I am sure" and deletes the entry through the private link."""
-    claim = f"/claim/{art.token}"
+def delete_through_claim_link(app, client, work) -> None:
+    """The artist ticks "Yes, I am sure" and deletes the entry through the private link.
+
+    Only the red work is ever deleted here: its link takes ``RED_CLAIM``.
+    """
+    claim = f"/claim/{RED_CLAIM}"
     token = csrf_token_in(client.get(claim).get_data(as_text=True))
     response = client.post(f"{claim}/delete", data={"csrf_token": token, "confirm": "y"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def delete_as_moderator(app, client, art) -> None:
+def delete_as_moderator(app, client, work) -> None:
     """A deciding curator deletes the entry as spam (domain function behind the button)."""
     with app.app_context():
-        remove_entry(entry=db.session.get(Entry, art.entry_id))
+        remove_entry(entry=db.session.get(Entry, work.entry_id))
         db.session.commit()
 
 
-def delete_one_work_as_moderator(app, client, art) -> None:
+def delete_one_work_as_moderator(app, client, work) -> None:
     """A deciding curator deletes the work alone."""
     with app.app_context():
-        remove_work(work=db.session.get(Work, art.work_id))
+        remove_work(work=db.session.get(Work, work.id))
         db.session.commit()
 
 
-def delete_by_retention(app, client, art) -> None:
+def delete_by_retention(app, client, work) -> None:
     """The work was declined; the retention period after the call ends."""
     from datetime import UTC, datetime
 
     with app.app_context():
-        set_state(db.session.get(Work, art.work_id), "declined")
+        set_state(db.session.get(Work, work.id), "declined")
         db.session.commit()
         apply_retention(closed_on=datetime.now(UTC).date(), days=0)
         db.session.commit()
 
 
-def delete_as_duplicate(app, client, art) -> None:
+def delete_as_duplicate(app, client, work) -> None:
     """Curators merge the red work into another copy: the red one is deleted."""
     with app.app_context():
-        keep = db.session.scalars(select(Work).where(Work.id != art.work_id)).first()
-        merge_works(keep=keep, drop=db.session.get(Work, art.work_id))
+        keep = db.session.scalars(select(Work).where(Work.id != work.id)).first()
+        merge_works(keep=keep, drop=db.session.get(Work, work.id))
         db.session.commit()
 
 
@@ -131,7 +141,7 @@ def test_deleting_a_work_leaves_no_file_holding_its_pixels_or_credit(
 
     remaining = stored_keys(app)
     assert not remaining & gallery["red_keys"], "no file named after the work remains"
-    assert files_holding(app, red) == [], "no file shows the work's pixels or its credit"
+    assert files_holding(app, RED, RED_CREDIT) == [], "no file shows its pixels or its credit"
     # The other work keeps its files, its own export and its pack.
     assert gallery["blue_intake"] <= remaining
     assert printer.get(f"/print/exports/{gallery['alone']}/download").status_code == 200
@@ -145,9 +155,9 @@ def test_deleting_a_work_leaves_no_file_holding_its_pixels_or_credit(
     with app.app_context():
         export = db.session.get(Export, gallery["shared"])
         assert export.state is ExportState.REMOVED and export.pdf_key is None
-        assert db.session.get(Work, red.work_id) is None
+        assert db.session.get(Work, red.id) is None
         ledger = db.session.scalars(select(Deletion)).all()
-        assert [(d.work_id, d.reason) for d in ledger] == [(red.work_id, reason)]
+        assert [(d.work_id, d.reason) for d in ledger] == [(red.id, reason)]
 
 
 def test_storage_sweep_finds_nothing_left_after_a_deletion(app, client, runner, gallery):
@@ -166,7 +176,7 @@ def test_withdrawal_or_revoked_print_consent_makes_exports_undownloadable(
     """The export holding the work refuses with the reason; the other export still works."""
     red = gallery["red"]
     with app.app_context():
-        work = db.session.get(Work, red.work_id)
+        work = db.session.get(Work, red.id)
         if change == "withdrawn":
             set_state(work, "withdrawn")
         else:
@@ -174,7 +184,7 @@ def test_withdrawal_or_revoked_print_consent_makes_exports_undownloadable(
         db.session.commit()
     refused = printer.get(f"/print/exports/{gallery['shared']}/download")
     assert refused.status_code == 409
-    assert f"Work {red.work_id} in this export was withdrawn" in refused.get_data(as_text=True)
+    assert f"Work {red.id} in this export was withdrawn" in refused.get_data(as_text=True)
     listing = printer.get("/print/exports").get_data(as_text=True)
     assert f"/print/exports/{gallery['shared']}/download" not in listing
     assert printer.get(f"/print/exports/{gallery['alone']}/download").status_code == 200

@@ -10,9 +10,13 @@ from gallery.extensions import db
 from gallery.models import DecisionAction, Work
 from gallery.submissions.operations import delete_entry, find_entry_by_claim
 from gallery.submissions.status import artist_status
-from tests.lifecycle.conftest import export_works, make_pack, submit_artwork
+from tests.factories import store_pack, store_work
+from tests.lifecycle.conftest import big_png, export_works
 
 RED, BLUE, GREEN = (201, 17, 99), (10, 90, 220), (30, 160, 40)
+EVERYWHERE = "published+selected"
+# The claim link of the work a test deletes as its artist.
+GONE = "claim-token-of-the-deleted-work"
 
 
 def id_tables() -> list[str]:
@@ -54,15 +58,21 @@ def test_a_deleted_entry_in_a_pack_never_comes_back_through_a_new_submission(
 ):
     """The artist deletes the newest entry, which was in a published pack; the next
     submission gets new ids, and the old pack stays gone with the deleted artwork."""
-    keep = submit_artwork(app, colour=BLUE, credit="Stays")
-    gone = submit_artwork(app, colour=RED, credit="Deleted Artist")
-    pack_id = make_pack(app, export_works(app, runner, tmp_path, keep.work_id, gone.work_id), "P")
+    keep = store_work(image=big_png(BLUE), credit="Stays", state=EVERYWHERE, app=app)
+    gone = store_work(
+        image=big_png(RED), credit="Deleted Artist", claim_token=GONE, state=EVERYWHERE, app=app
+    )
+    pack = store_pack(
+        export=export_works(app, runner, tmp_path, keep.id, gone.id), title="P", app=app
+    )
+    assert pack.preview_key, "pdftoppm makes the pack preview"
+    pack_id = pack.id
     assert client.get(f"/packs/{pack_id}/download").status_code == 200
     with app.app_context():
-        delete_entry(find_entry_by_claim(gone.token))
+        delete_entry(find_entry_by_claim(GONE))
         db.session.commit()
-    newcomer = submit_artwork(app, colour=GREEN, credit="Newcomer")
-    assert newcomer.work_id > gone.work_id and newcomer.entry_id > gone.entry_id
+    newcomer = store_work(image=big_png(GREEN), credit="Newcomer", state=EVERYWHERE, app=app)
+    assert newcomer.id > gone.id and newcomer.entry_id > gone.entry_id
     assert client.get(f"/packs/{pack_id}").status_code == 404
     assert client.get(f"/packs/{pack_id}/download").status_code == 404
     assert "Deleted Artist" not in client.get("/feed.atom").get_data(as_text=True)
@@ -71,14 +81,16 @@ def test_a_deleted_entry_in_a_pack_never_comes_back_through_a_new_submission(
 def test_a_decision_after_a_release_never_takes_a_released_decision_id(app):
     """A release shows artists decisions up to an id. The newest released decision belongs to
     a work that is then deleted; a later decision must not reuse its id and show early."""
-    waiting = submit_artwork(app, colour=BLUE, credit="Waiting", state="new")
-    deleted = submit_artwork(app, colour=RED, credit="Deleted", state="new")
+    waiting = store_work(image=big_png(BLUE), credit="Waiting", state="new", app=app)
+    deleted = store_work(
+        image=big_png(RED), credit="Deleted", claim_token=GONE, state="new", app=app
+    )
     with app.app_context():
-        decide(work=db.session.get(Work, deleted.work_id), action=DecisionAction.DECLINED, by=None)
+        decide(work=db.session.get(Work, deleted.id), action=DecisionAction.DECLINED, by=None)
         release_decisions(by=None)
-        delete_entry(find_entry_by_claim(deleted.token))
+        delete_entry(find_entry_by_claim(GONE))
         db.session.commit()
-        decide(work=db.session.get(Work, waiting.work_id), action=DecisionAction.DECLINED, by=None)
+        decide(work=db.session.get(Work, waiting.id), action=DecisionAction.DECLINED, by=None)
         db.session.commit()
-        work = db.session.scalar(select(Work).where(Work.id == waiting.work_id))
+        work = db.session.scalar(select(Work).where(Work.id == waiting.id))
         assert artist_status(work) == "Received", "not released yet"

@@ -11,21 +11,11 @@ from sqlalchemy import create_engine, func, select, text
 
 from gallery import create_app
 from gallery.extensions import db
-from gallery.models import Entry, Licence, Work
+from gallery.models import Entry, Work
 from gallery.ops.backup import BackupError, backup, restore, verify
 from gallery.storage.files import get_storage
-from gallery.submissions.images import store_upload
-from gallery.submissions.operations import Credit, create_entry
-from tests.conftest import database_url, image_bytes
-
-CREDIT = Credit("Artist", "", True, True, False, Licence.CAMPAIGN)
-
-
-def add_entry(n: int) -> None:
-    """Submit one entry with one image through the domain functions, and commit."""
-    image = store_upload(image_bytes("PNG", (120 + n % 50, 100), colour=(n % 255, 90, 30)))
-    create_entry(credit=CREDIT, contact="", wants_contact=False, note="", images=[(image, f"w{n}")])
-    db.session.commit()
+from tests.conftest import database_url
+from tests.factories import image_bytes, store_work
 
 
 @pytest.fixture
@@ -63,8 +53,8 @@ def restore_target(tmp_path):
 def test_backup_under_live_writes_restores_complete_and_identical(app, tmp_path, restore_target):
     """Rows and files written during the backup never produce a row without its files."""
     with app.app_context():
-        for n in range(5):
-            add_entry(n)
+        for _ in range(5):
+            store_work()
     stop = threading.Event()
     written = []
 
@@ -73,7 +63,7 @@ def test_backup_under_live_writes_restores_complete_and_identical(app, tmp_path,
         with app.app_context():
             n = 100
             while not stop.is_set() and n < 160:
-                add_entry(n)
+                store_work()
                 written.append(n)
                 n += 1
 
@@ -108,7 +98,7 @@ def test_backup_under_live_writes_restores_complete_and_identical(app, tmp_path,
 def test_restore_refuses_a_database_that_is_not_empty(app, tmp_path):
     """Restoring over live data is refused, so nothing is overwritten by accident."""
     with app.app_context():
-        add_entry(1)
+        store_work()
         backup(tmp_path / "b")
         with pytest.raises(BackupError, match="not empty"):
             restore(tmp_path / "b")
@@ -125,7 +115,7 @@ def test_backup_refuses_a_folder_that_is_not_empty(app, tmp_path):
 def test_backup_and_restore_commands(app, runner, tmp_path, restore_target):
     """The operator commands print what they did, tab separated."""
     with app.app_context():
-        add_entry(7)
+        store_work()
     result = runner.invoke(args=["backup", str(tmp_path / "cmd")])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("backed up\t1 entries\t1 works\t")
@@ -137,24 +127,15 @@ def test_backup_and_restore_commands(app, runner, tmp_path, restore_target):
 
 
 SECRET_CREDIT = "Qwzx Deleted Artist"
+SECRET_CLAIM = "claim-token-of-the-secret-entry"
+SECRET_PNG = image_bytes("PNG", (300, 200), colour=(250, 10, 10))
 
 
-def add_secret_entry() -> tuple[int, str]:
-    """Submit an entry whose credit appears nowhere else; return its work id and claim token."""
-    image = store_upload(image_bytes("PNG", (300, 200), colour=(250, 10, 10)))
-    credit = Credit(SECRET_CREDIT, "", True, True, False, Licence.CAMPAIGN)
-    entry, token = create_entry(
-        credit=credit, contact="", wants_contact=False, note="", images=[(image, "secret")]
-    )
-    db.session.commit()
-    return entry.works[0].id, token
-
-
-def delete_by_artist(token: str) -> None:
-    """Delete the entry as the artist's claim link does."""
+def delete_by_artist() -> None:
+    """Delete the secret entry as the artist's claim link does."""
     from gallery.submissions.operations import delete_entry, find_entry_by_claim
 
-    delete_entry(find_entry_by_claim(token))
+    delete_entry(find_entry_by_claim(SECRET_CLAIM))
     db.session.commit()
 
 
@@ -166,10 +147,12 @@ def everything_in(folder) -> bytes:
 def test_a_new_backup_holds_nothing_of_a_deleted_work(app, tmp_path):
     """Neither its files nor its rows, not even in the database file's free pages."""
     with app.app_context():
-        add_entry(1)
-        work_id, token = add_secret_entry()
+        store_work()
+        work_id = store_work(
+            image=SECRET_PNG, title="secret", credit=SECRET_CREDIT, claim_token=SECRET_CLAIM
+        ).id
         keys = db.session.get(Work, work_id).file_keys()
-        delete_by_artist(token)
+        delete_by_artist()
         backup(tmp_path / "after")
     saved = everything_in(tmp_path / "after")
     assert SECRET_CREDIT.encode() not in saved
@@ -185,9 +168,9 @@ def test_the_live_sqlite_file_keeps_no_deleted_row_in_free_pages(app):
         if url.get_backend_name() != "sqlite":
             assert db.session.execute(text("SELECT 1")).scalar() == 1
             return
-        add_entry(1)
-        _work_id, token = add_secret_entry()
-        delete_by_artist(token)
+        store_work()
+        store_work(image=SECRET_PNG, title="secret", credit=SECRET_CREDIT, claim_token=SECRET_CLAIM)
+        delete_by_artist()
         db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.commit()
         assert SECRET_CREDIT.encode() not in Path(url.database).read_bytes()
@@ -199,11 +182,13 @@ def test_restoring_an_older_backup_deletes_again_what_newer_backups_deleted(
     """The deletion is recorded in the next backup; restoring the one before forgets it too."""
     backups = tmp_path / "backups"
     with app.app_context():
-        add_entry(1)
-        work_id, token = add_secret_entry()
+        store_work()
+        work_id = store_work(
+            image=SECRET_PNG, title="secret", credit=SECRET_CREDIT, claim_token=SECRET_CLAIM
+        ).id
         master = db.session.get(Work, work_id).master_key
         backup(backups / "monday")
-        delete_by_artist(token)
+        delete_by_artist()
         backup(backups / "tuesday")
     assert (backups / "monday" / "files" / master).exists(), "Monday's backup holds the work"
     result = restore_target.test_cli_runner().invoke(args=["restore", str(backups / "monday")])
@@ -220,9 +205,11 @@ def test_restoring_an_older_backup_deletes_again_what_newer_backups_deleted(
 def test_restore_takes_a_ledger_given_by_hand(app, tmp_path, restore_target):
     """A deletions.json copied from elsewhere is honoured the same way."""
     with app.app_context():
-        work_id, token = add_secret_entry()
+        work_id = store_work(
+            image=SECRET_PNG, title="secret", credit=SECRET_CREDIT, claim_token=SECRET_CLAIM
+        ).id
         backup(tmp_path / "old")
-        delete_by_artist(token)
+        delete_by_artist()
         backup(tmp_path / "elsewhere" / "new")
     ledger = tmp_path / "elsewhere" / "new" / "deletions.json"
     result = restore_target.test_cli_runner().invoke(
@@ -236,7 +223,7 @@ def test_restore_takes_a_ledger_given_by_hand(app, tmp_path, restore_target):
 def test_backup_keep_rotates_old_backups_away(app, runner, tmp_path):
     """`--keep N` leaves the newest N backups beside DEST and says which it removed."""
     with app.app_context():
-        add_entry(1)
+        store_work()
     folder = tmp_path / "backups"
     for name in ("b1", "b2", "b3"):
         result = runner.invoke(args=["backup", str(folder / name), "--keep", "2"])
@@ -249,7 +236,7 @@ def test_backup_keep_rotates_old_backups_away(app, runner, tmp_path):
 def test_backups_are_readable_by_their_owner_only(app, tmp_path):
     """Folder 0700, every file 0600: a backup holds private contacts."""
     with app.app_context():
-        add_entry(1)
+        store_work()
         backup(tmp_path / "b")
     assert (tmp_path / "b").stat().st_mode & 0o777 == 0o700
     for path in (tmp_path / "b").rglob("*"):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from gallery.extensions import db
 from gallery.models import Entry, Work, WorkStatus
 from gallery.storage.files import get_storage
-from tests.ops.test_backup import add_entry
+from tests.factories import store_work
 
 
 def test_nothing_happens_before_the_retention_period_ends(app):
@@ -17,7 +17,7 @@ def test_nothing_happens_before_the_retention_period_ends(app):
     from gallery.ops.retention import apply_retention
 
     with app.app_context():
-        add_entry(1)
+        store_work()
         work = db.session.scalars(select(Work)).one()
         work.status = WorkStatus.DECLINED
         work.entry.contact = "me@example.org"
@@ -30,8 +30,8 @@ def test_nothing_happens_before_the_retention_period_ends(app):
 def test_after_the_period_declined_works_and_contacts_are_gone(app, runner):
     """After the period: declined works deleted with their files, contacts erased, others kept."""
     with app.app_context():
-        add_entry(1)
-        add_entry(2)
+        store_work(title="w1")
+        store_work(title="w2")
         declined, kept = db.session.scalars(select(Work).order_by(Work.id)).all()
         declined.status = WorkStatus.DECLINED
         kept.entry.contact = "keep-me-private@example.org"

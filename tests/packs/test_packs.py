@@ -11,8 +11,7 @@ from gallery.extensions import db
 from gallery.models import ExportState, Pack, Work, WorkState
 from gallery.storage.files import get_storage
 from tests.conftest import csrf_token_in
-from tests.factories import set_state
-from tests.public.conftest import add_export, add_work
+from tests.factories import make_export, make_pack, make_work, set_state
 
 
 def publish(client, export_id: int, **fields):
@@ -54,7 +53,7 @@ def only_pack(app) -> SimpleNamespace:
 
 def test_printer_publishes_a_finished_export_and_anyone_downloads_it(printer, app):
     """The pack page shows paper, sheets and the print instruction; the PDF downloads."""
-    export = add_export(app, sheets=2)
+    export = make_export(sheets=2, app=app)
     response = publish(
         printer, export.id, title="Spring <pack>", description="For walls.\n\nAnd lamp posts."
     )
@@ -87,7 +86,7 @@ def test_printer_publishes_a_finished_export_and_anyone_downloads_it(printer, ap
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 def test_pack_page_shows_a_preview_of_the_first_sheet(printer, app):
     """Publishing renders sheet 1 once; the preview is served as WebP."""
-    publish(printer, add_export(app).id)
+    publish(printer, make_export(app=app).id)
     pack = only_pack(app)
     assert pack.preview_key
     with app.app_context():
@@ -102,7 +101,7 @@ def test_pack_page_shows_a_preview_of_the_first_sheet(printer, app):
 def test_without_pdftoppm_the_pack_is_published_without_preview(printer, app, monkeypatch):
     """No renderer on the server: the pack still works, with no picture and a note to staff."""
     monkeypatch.setattr("gallery.packs.operations.shutil.which", lambda name: None)
-    response = publish(printer, add_export(app).id)
+    response = publish(printer, make_export(app=app).id)
     pack = only_pack(app)
     assert pack.published and pack.preview_key is None
     page = printer.get(response.headers["Location"]).get_data(as_text=True)
@@ -113,7 +112,7 @@ def test_without_pdftoppm_the_pack_is_published_without_preview(printer, app, mo
 
 def test_unpublished_pack_is_404_for_the_public(printer, app):
     """A hidden pack: page, preview and download all 404 for visitors; staff still see it."""
-    publish(printer, add_export(app).id)
+    publish(printer, make_export(app=app).id)
     pack = only_pack(app)
     assert press(printer, pack.id, "unpublish").status_code == 303
     anonymous = app.test_client()
@@ -132,7 +131,7 @@ def test_unpublished_pack_is_404_for_the_public(printer, app):
 
 def test_deleting_a_pack_keeps_the_export(printer, app):
     """Delete removes the pack and its preview; the printers' export and PDF stay."""
-    export = add_export(app)
+    export = make_export(app=app)
     publish(printer, export.id)
     pack = only_pack(app)
     pack_id, preview_key = pack.id, pack.preview_key
@@ -155,14 +154,14 @@ def test_deleting_a_pack_keeps_the_export(printer, app):
 )
 def test_only_finished_exports_with_a_pdf_become_packs(printer, app, state, with_pdf):
     """An export still running, failed, or without its PDF cannot be published."""
-    export = add_export(app, state=state, with_pdf=with_pdf)
+    export = make_export(state=state, with_pdf=with_pdf, app=app)
     assert printer.get(f"/packs/new?export={export.id}").status_code == 404
     assert printer.get("/packs/new").status_code == 404
 
 
 def test_an_export_becomes_one_pack_only(printer, app):
     """Publishing the same export again leads to the existing pack."""
-    export = add_export(app)
+    export = make_export(app=app)
     publish(printer, export.id)
     again = printer.get(f"/packs/new?export={export.id}")
     assert again.status_code == 303
@@ -171,14 +170,14 @@ def test_an_export_becomes_one_pack_only(printer, app):
 
 def test_a_pack_needs_a_title(printer, app):
     """The form comes back when the title is empty."""
-    response = publish(printer, add_export(app).id, title="")
+    response = publish(printer, make_export(app=app).id, title="")
     assert response.status_code == 200
     assert all_packs(app) == []
 
 
 def test_visitors_and_curators_cannot_publish_or_remove_packs(client, app, login_user_as):
     """Anonymous visitors are sent to log in; a curator gets 403."""
-    export = add_export(app)
+    export = make_export(app=app)
     response = client.get(f"/packs/new?export={export.id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     login_user_as(client, app, "curator")
@@ -190,7 +189,7 @@ def test_visitors_and_curators_cannot_publish_or_remove_packs(client, app, login
 def test_admin_may_publish_packs(client, app, login_user_as):
     """Admins hold every staff right, packs included."""
     login_user_as(client, app, "admin")
-    assert publish(client, add_export(app).id).status_code == 303
+    assert publish(client, make_export(app=app).id).status_code == 303
 
 
 def _revoke_print_consent(app, work_id: int) -> None:
@@ -202,8 +201,11 @@ def _revoke_print_consent(app, work_id: int) -> None:
 
 def test_a_pack_leaves_the_public_site_when_an_artist_revokes_print_consent(printer, app):
     """List, page, download and feed drop it at once; staff see why and cannot republish it."""
-    kept, revoked = add_work(app), add_work(app)
-    export = add_export(app, work_ids=(kept.id, revoked.id))
+    kept, revoked = (
+        make_work(state=WorkState.PUBLISHED, files=True, app=app),
+        make_work(state=WorkState.PUBLISHED, files=True, app=app),
+    )
+    export = make_export(works=(kept.id, revoked.id), app=app)
     assert publish(printer, export.id).status_code == 303
     pack = only_pack(app)
     anonymous = app.test_client()
@@ -226,8 +228,8 @@ def test_a_pack_leaves_the_public_site_when_an_artist_revokes_print_consent(prin
 
 def test_an_export_holding_a_withdrawn_work_cannot_become_a_pack(printer, app):
     """The publish form refuses with the work's number and stores nothing."""
-    work = add_work(app)
-    export = add_export(app, work_ids=(work.id,))
+    work = make_work(state=WorkState.PUBLISHED, files=True, app=app)
+    export = make_export(works=(work.id,), app=app)
     with app.app_context():
         set_state(db.session.get(Work, work.id), "withdrawn")
         db.session.commit()
@@ -260,17 +262,16 @@ def test_a_printer_alone_cannot_make_an_unpublished_work_public(printer, app, st
     """A work with print consent goes into an export, but a pack of it is refused unless the
     artist consented to publication and a curator published it: no page, download, preview or
     feed entry, even for a pack published earlier."""
-    work = add_work(app, status=state, consent=consent, title="Not for the public")
-    export = add_export(app, work_ids=(work.id,))
+    work = make_work(
+        state=state, consent_publish=consent, title="Not for the public", files=True, app=app
+    )
+    export = make_export(works=(work.id,), app=app)
     response = publish(printer, export.id)
     assert response.status_code == 409
     assert f"work {work.id} is not published on the site" in response.get_data(as_text=True)
     assert all_packs(app) == []
     # A pack made earlier, when the work was still public, is hidden by the same rule.
-    with app.app_context():
-        db.session.add(Pack(export_id=export.id, title="Old pack", published=True))
-        db.session.commit()
-        pack_id = db.session.scalar(db.select(Pack.id))
+    pack_id = make_pack(export=export, title="Old pack", app=app).id
     anonymous = app.test_client()
     for path in (
         f"/packs/{pack_id}",

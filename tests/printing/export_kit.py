@@ -7,15 +7,11 @@ import re
 from pathlib import Path
 
 import pdfplumber
-from render_kit import jpeg_master, mm, png_master
 
 from gallery import create_app
 from gallery.extensions import db
-from gallery.models import Entry, Licence, WorkState, WorkStatus
-from gallery.submissions.images import store_upload
-from gallery.submissions.operations import work_from_image
 from tests.conftest import csrf_token_in, database_url
-from tests.factories import set_state
+from tests.printing.render_kit import jpeg_master, mm, png_master
 
 LAYOUT = "plain-a4-6-square-90"  # A4, six 90 mm squares, bleed 2 mm, crop marks
 A4 = (210.0, 297.0)
@@ -48,35 +44,6 @@ def close_app(app) -> None:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
-
-
-def add_work(
-    app,
-    *,
-    image: bytes,
-    credit: str = "Jane Doe",
-    title: str = "Sunrise",
-    consent_print: bool = True,
-    status: WorkState | WorkStatus = WorkState.SELECTED,
-) -> int:
-    """Store ``image`` through the real intake as a one-work entry; return the work id."""
-    with app.app_context():
-        stored = store_upload(image)
-        # Rows are made directly: the submission side effects (duplicate checks) are not
-        # what these tests are about.
-        entry = Entry(
-            credit=credit,
-            consent_publish=True,
-            consent_print=consent_print,
-            licence=Licence.CAMPAIGN,
-            claim_hash=stored.file_token.ljust(64, "0")[:64],
-        )
-        work = work_from_image(stored, title=title)
-        set_state(work, status)
-        entry.works.append(work)
-        db.session.add(entry)
-        db.session.commit()
-        return entry.works[0].id
 
 
 def sharp_jpeg() -> bytes:

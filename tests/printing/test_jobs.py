@@ -11,9 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from export_kit import (
-    LAYOUT,
-    add_work,
+
+from gallery import create_app, jobs
+from gallery.extensions import db
+from gallery.models import Export, ExportState, WorkState
+from gallery.models.submissions import utcnow
+from tests.conftest import log_in_as
+from tests.factories import make_export, store_work
+from tests.printing.export_kit import (
     close_app,
     export_id_from,
     form_query,
@@ -21,12 +26,6 @@ from export_kit import (
     post_export,
     sharp_jpeg,
 )
-
-from gallery import create_app, jobs
-from gallery.extensions import db
-from gallery.models import Export, ExportState
-from gallery.models.submissions import utcnow
-from tests.conftest import log_in_as
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,15 +40,6 @@ def held_job(export_id: int, *, progress) -> None:
     STARTED.set()
     assert RELEASE.wait(30)
     progress(2, 3)
-
-
-def _queued_export(app, **fields) -> int:
-    """Insert an export row directly and return its id."""
-    with app.app_context():
-        export = Export(layout_id=LAYOUT, layout_name="A4", options="{}", **fields)
-        db.session.add(export)
-        db.session.commit()
-        return export.id
 
 
 def _state(app, export_id: int) -> Export:
@@ -76,7 +66,7 @@ def test_thread_backend_runs_the_job_and_status_reports_progress(app, client, mo
     RELEASE.clear()
     STARTED.clear()
     log_in_as(client, app, "printer")
-    export_id = _queued_export(app)
+    export_id = make_export(state=ExportState.QUEUED, app=app).id
     with app.app_context():
         jobs.enqueue("held", export_id)
     assert STARTED.wait(30)
@@ -91,7 +81,7 @@ def test_thread_backend_runs_the_job_and_status_reports_progress(app, client, mo
 def test_thread_backend_renders_a_real_export_after_the_request_returned(app, client):
     """Create PDF returns at once; the thread renders; the status ends with a download link."""
     log_in_as(client, app, "printer")
-    work = add_work(app, image=sharp_jpeg())
+    work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
     response = post_export(client, form_query(works=[work]))
     assert response.status_code == 303
     assert app.extensions["gallery.jobs"].wait(60)
@@ -107,17 +97,17 @@ def test_jobs_left_running_by_a_dead_process_are_failed_at_start_up(tmp_path):
     app = make_app(tmp_path, JOB_BACKEND="thread")
     host = jobs.worker_name().rpartition(":")[0]
     gone_pid = 2**22 + 7  # above Linux's largest process id: no such process
-    dead = _queued_export(
-        app, state=ExportState.RUNNING, worker=f"{host}:{gone_pid}", heartbeat_at=utcnow()
-    )
-    never_started = _queued_export(app, worker=f"{host}:{gone_pid}")
-    silent = _queued_export(
-        app, state=ExportState.RUNNING, heartbeat_at=utcnow() - timedelta(hours=2)
-    )
-    alive = _queued_export(
-        app, state=ExportState.RUNNING, worker=f"{host}:{os.getppid()}", heartbeat_at=utcnow()
-    )
-    finished = _queued_export(app, state=ExportState.DONE)
+    dead = make_export(
+        state=ExportState.RUNNING, worker=f"{host}:{gone_pid}", heartbeat_at=utcnow(), app=app
+    ).id
+    never_started = make_export(state=ExportState.QUEUED, worker=f"{host}:{gone_pid}", app=app).id
+    silent = make_export(
+        state=ExportState.RUNNING, heartbeat_at=utcnow() - timedelta(hours=2), app=app
+    ).id
+    alive = make_export(
+        state=ExportState.RUNNING, worker=f"{host}:{os.getppid()}", heartbeat_at=utcnow(), app=app
+    ).id
+    finished = make_export(state=ExportState.DONE, with_pdf=False, app=app).id
 
     restarted = create_app(app.config | {"TESTING": True})
     for export_id in (dead, never_started, silent):
@@ -135,7 +125,7 @@ def test_an_interrupted_export_can_be_tried_again(tmp_path):
     app = make_app(tmp_path)
     client = app.test_client()
     log_in_as(client, app, "printer")
-    work = add_work(app, image=sharp_jpeg())
+    work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
     export_id = export_id_from(post_export(client, form_query(works=[work])))
     with app.app_context():
         export = db.session.get(Export, export_id)
@@ -156,7 +146,7 @@ def test_a_job_over_its_time_limit_is_stopped_between_sheets(tmp_path):
     app = make_app(tmp_path, JOB_TIMEOUT_SECONDS=0)
     client = app.test_client()
     log_in_as(client, app, "printer")
-    work = add_work(app, image=sharp_jpeg())
+    work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
     export_id = export_id_from(post_export(client, form_query(works=[work])))
     row = _state(app, export_id)
     assert (row.state, row.error, row.pdf_key) == (ExportState.FAILED, jobs.TIMED_OUT, None)
@@ -180,7 +170,7 @@ def test_rq_backend_queues_in_redis_and_a_worker_renders_the_pdf(tmp_path):
     settings = {"JOB_BACKEND": "rq", "REDIS_URL": redis_url, "JOB_QUEUE": queue}
     app = make_app(tmp_path, **settings)
     try:
-        work_id = add_work(app, image=sharp_jpeg())
+        work_id = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
         client = app.test_client()
         log_in_as(client, app, "printer")
         export_id = export_id_from(
@@ -220,7 +210,7 @@ def test_rq_backend_queues_in_redis_and_a_worker_renders_the_pdf(tmp_path):
 def test_a_job_claimed_once_is_never_run_twice(tmp_path):
     """Running a job that is no longer queued does nothing (two workers, one row)."""
     app = make_app(tmp_path)
-    export_id = _queued_export(app, state=ExportState.DONE, progress=2, total=2)
+    export_id = make_export(state=ExportState.DONE, with_pdf=False, progress=2, total=2, app=app).id
     with app.app_context():
         jobs.run_job("export", export_id)
     row = _state(app, export_id)

@@ -6,16 +6,17 @@ import json
 from contextlib import contextmanager
 
 import pytest
-from export_kit import LAYOUT, add_work, close_app, make_app, pdf_pages, sharp_jpeg, small_png
 from flask_babel import force_locale
-from render_kit import png_master
 
 from gallery import jobs
 from gallery.extensions import db
-from gallery.models import Export, ExportState, Work, WorkStatus
+from gallery.models import Export, ExportState, Work, WorkState, WorkStatus
 from gallery.printing import catalog, operations
 from gallery.printing.engine import raster
 from gallery.storage.files import get_storage
+from tests.factories import store_work
+from tests.printing.export_kit import LAYOUT, close_app, make_app, pdf_pages, sharp_jpeg, small_png
+from tests.printing.render_kit import png_master
 
 
 @pytest.fixture
@@ -49,10 +50,10 @@ def _start(app, items, **options) -> int:
 
 def test_printable_works_are_selected_ones_with_print_consent(app):
     """Only selected works whose artists agreed to print are offered by default."""
-    ok = add_work(app, image=sharp_jpeg())
-    add_work(app, image=sharp_jpeg(), consent_print=False)
-    add_work(app, image=sharp_jpeg(), status=WorkStatus.SHORTLISTED)
-    add_work(app, image=sharp_jpeg(), status=WorkStatus.WITHDRAWN)
+    ok = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
+    store_work(image=sharp_jpeg(), consent_print=False, state=WorkState.SELECTED, app=app)
+    store_work(image=sharp_jpeg(), state=WorkStatus.SHORTLISTED, app=app)
+    store_work(image=sharp_jpeg(), state=WorkStatus.WITHDRAWN, app=app)
     with in_app(app):
         assert [w.id for w in operations.printable_works()] == [ok]
         assert len(operations.print_candidates()) == 3  # all but the withdrawn one
@@ -60,8 +61,10 @@ def test_printable_works_are_selected_ones_with_print_consent(app):
 
 def test_start_export_refuses_each_unprintable_work_with_its_reason(app):
     """No consent, withdrawn and unknown works are each named; nothing is queued."""
-    no_consent = add_work(app, image=sharp_jpeg(), consent_print=False)
-    withdrawn = add_work(app, image=sharp_jpeg(), status=WorkStatus.WITHDRAWN)
+    no_consent = store_work(
+        image=sharp_jpeg(), consent_print=False, state=WorkState.SELECTED, app=app
+    ).id
+    withdrawn = store_work(image=sharp_jpeg(), state=WorkStatus.WITHDRAWN, app=app).id
     with in_app(app):
         with pytest.raises(operations.ExportRefused) as refused:
             _start(app, [(no_consent, 1), (withdrawn, 1), (999, 1)])
@@ -75,15 +78,15 @@ def test_start_export_refuses_each_unprintable_work_with_its_reason(app):
 
 def test_start_export_stops_at_the_sheet_limit(app):
     """Thirteen stickers on six-label sheets need three sheets: over the limit of two."""
-    work = add_work(app, image=sharp_jpeg())
+    work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
     with in_app(app), pytest.raises(operations.ExportRefused, match="limit of 2"):
         _start(app, [(work, 13)])
 
 
 def test_start_export_records_choices_plan_and_low_resolution_warnings(app):
     """The row keeps options, items, sheet count and the works below the minimum DPI."""
-    sharp = add_work(app, image=sharp_jpeg())
-    small = add_work(app, image=small_png(), title="Tiny")
+    sharp = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
+    small = store_work(image=small_png(), title="Tiny", state=WorkState.SELECTED, app=app).id
     with in_app(app):
         export = db.session.get(Export, _start(app, [(sharp, 2), (small, 1)], bleed_mm=1))
         assert export.state is ExportState.QUEUED and export.created_by_id is None
@@ -98,7 +101,10 @@ def test_start_export_records_choices_plan_and_low_resolution_warnings(app):
 
 def test_a_re_export_reads_cached_print_rasters_and_never_decodes_masters_again(app):
     """The second export of the same works at the same size decodes no master."""
-    works = [add_work(app, image=sharp_jpeg()), add_work(app, image=small_png())]
+    works = [
+        store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id,
+        store_work(image=small_png(), state=WorkState.SELECTED, app=app).id,
+    ]
     with in_app(app):
         first = _start(app, [(w, 1) for w in works])
         jobs.run_job("export", first)
@@ -114,7 +120,7 @@ def test_a_re_export_reads_cached_print_rasters_and_never_decodes_masters_again(
 
 def test_a_big_png_work_exports_from_its_print_source_without_reading_the_master(app):
     """The intake's reduced copy holds enough pixels for the sticker, so the master stays shut."""
-    work_id = add_work(app, image=png_master((4900, 600)))
+    work_id = store_work(image=png_master((4900, 600)), state=WorkState.SELECTED, app=app).id
     with in_app(app):
         work = db.session.get(Work, work_id)
         assert work.print_factor == 3
@@ -128,7 +134,7 @@ def test_a_big_png_work_exports_from_its_print_source_without_reading_the_master
 
 def test_consent_withdrawn_after_queueing_fails_the_job_with_the_reason(app):
     """Consent is checked again when the job runs, not only when it is queued."""
-    work = add_work(app, image=sharp_jpeg())
+    work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
     with in_app(app):
         export_id = _start(app, [(work, 1)])
         db.session.get(Work, work).entry.consent_print = False
@@ -141,7 +147,7 @@ def test_consent_withdrawn_after_queueing_fails_the_job_with_the_reason(app):
 
 def test_delete_export_removes_the_pdf_only_after_commit(app):
     """A rolled-back delete keeps the PDF; a committed one removes it."""
-    work = add_work(app, image=sharp_jpeg())
+    work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
     with in_app(app):
         export_id = _start(app, [(work, 1)])
         jobs.run_job("export", export_id)
@@ -158,7 +164,7 @@ def test_delete_export_removes_the_pdf_only_after_commit(app):
 
 def test_an_export_being_made_cannot_be_deleted(app):
     """Deleting a queued export would pull the row from under its job."""
-    work = add_work(app, image=sharp_jpeg())
+    work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
     with in_app(app):
         export = db.session.get(Export, _start(app, [(work, 1)]))
         with pytest.raises(ValueError, match="being made"):

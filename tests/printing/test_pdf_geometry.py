@@ -7,9 +7,14 @@ import io
 import pdfplumber
 import pikepdf
 import pytest
-from icc_kit import cmyk_profile
 from PIL import ImageCms
-from render_kit import (
+
+from gallery.printing.engine.geometry import page_marks
+from gallery.printing.engine.options import Mode
+from gallery.printing.engine.plan import plan_export
+from gallery.printing.engine.render import render_export
+from tests.printing.icc_kit import cmyk_profile
+from tests.printing.render_kit import (
     TOL_MM,
     builtin_layouts,
     mm,
@@ -18,11 +23,6 @@ from render_kit import (
     store,
     works,
 )
-
-from gallery.printing.engine.geometry import page_marks
-from gallery.printing.engine.options import Mode
-from gallery.printing.engine.plan import plan_export
-from gallery.printing.engine.render import render_export
 
 PRINT_AND_CUT = "silhouette-a4-12-circle-50"
 PLAIN = "plain-a4-8-circle-60"

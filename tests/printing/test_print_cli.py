@@ -4,12 +4,21 @@ already owns the module name test_cli, hence this file's name)."""
 from __future__ import annotations
 
 import pytest
-from export_kit import A4, LAYOUT, add_work, close_app, make_app, pdf_pages, sharp_jpeg, small_png
-from render_kit import TOL_MM
 
 from gallery.extensions import db
-from gallery.models import Export, ExportState, WorkStatus
+from gallery.models import Export, ExportState, WorkState, WorkStatus
 from gallery.printing.engine.glabels import glabels_default_dir
+from tests.factories import store_work
+from tests.printing.export_kit import (
+    A4,
+    LAYOUT,
+    close_app,
+    make_app,
+    pdf_pages,
+    sharp_jpeg,
+    small_png,
+)
+from tests.printing.render_kit import TOL_MM
 
 TEMPLATE = """<?xml version="1.0"?>
 <Glabels-templates>
@@ -75,9 +84,13 @@ def test_import_glabels_from_the_installed_templates(runner):
 
 def test_export_writes_the_pdf_and_warns_about_low_resolution_on_stderr(app, runner, tmp_path):
     """--selected exports the selected, consented works; a small image is a warning, not a stop."""
-    sharp = add_work(app, image=sharp_jpeg(), credit="Jane Doe", title="Sunrise")
-    small = add_work(app, image=small_png(), credit="", title="Tiny")
-    add_work(app, image=sharp_jpeg(), credit="Not Chosen", status=WorkStatus.SHORTLISTED)
+    sharp = store_work(
+        image=sharp_jpeg(), credit="Jane Doe", title="Sunrise", state=WorkState.SELECTED, app=app
+    ).id
+    small = store_work(
+        image=small_png(), credit="", title="Tiny", state=WorkState.SELECTED, app=app
+    ).id
+    store_work(image=sharp_jpeg(), credit="Not Chosen", state=WorkStatus.SHORTLISTED, app=app)
     out = tmp_path / "sheet.pdf"
     result = runner.invoke(
         args=["export", "--layout", LAYOUT, "--selected", "--copies", "2", "--output", str(out)]
@@ -99,7 +112,7 @@ def test_export_writes_the_pdf_and_warns_about_low_resolution_on_stderr(app, run
 
 def test_export_options_from_the_command_line(app, runner, tmp_path):
     """--no-credits-page, --credit off, --fill and --start-at shape the PDF."""
-    add_work(app, image=sharp_jpeg(), credit="Jane Doe")
+    store_work(image=sharp_jpeg(), credit="Jane Doe", state=WorkState.SELECTED, app=app)
     out = tmp_path / "filled.pdf"
     args = ["export", "--layout", LAYOUT, "--selected", "--fill", "--start-at", "3"]
     args += ["--credit", "off", "--no-credits-page", "--bleed", "1", "--output", str(out)]
@@ -124,7 +137,9 @@ def test_export_options_from_the_command_line(app, runner, tmp_path):
 )
 def test_export_refuses_clearly_with_a_non_zero_exit(app, runner, tmp_path, args, message):
     """Unknown layout, unknown work and a work without print consent stop the command."""
-    refused = add_work(app, image=sharp_jpeg(), consent_print=False)
+    refused = store_work(
+        image=sharp_jpeg(), consent_print=False, state=WorkState.SELECTED, app=app
+    ).id
     out = tmp_path / "never.pdf"
     args = [a.format(refused=refused) for a in args]
     result = runner.invoke(args=["export", *args, "--output", str(out)])

@@ -9,13 +9,13 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from icc_kit import cmyk_profile
 from PIL import Image, ImageCms, JpegImagePlugin
-from render_kit import jpeg_master, png_master, store
 
 from gallery.printing.engine import raster
 from gallery.printing.engine.plan import StickerSource
 from gallery.printing.engine.pngstream import reduce_png
+from tests.printing.icc_kit import cmyk_profile
+from tests.printing.render_kit import jpeg_master, png_master, store
 
 
 def _sticker(key: str, size: tuple[int, int], alpha: bool, work_id: int = 7) -> StickerSource:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pdfplumber
 import pikepdf
 import pytest
-from render_kit import (
+
+from gallery.printing.engine import raster, render
+from gallery.printing.engine.glabels import glabels_default_dir, import_glabels
+from gallery.printing.engine.options import CreditPlacement, ExportOptions
+from gallery.printing.engine.plan import plan_export
+from gallery.printing.engine.render import MAX_SHEETS, CacheFetcher, RefusedURLError, render_export
+from tests.printing.render_kit import (
     assert_matches_plan,
     builtin_layouts,
     mm,
@@ -14,12 +20,6 @@ from render_kit import (
     store,
     works,
 )
-
-from gallery.printing.engine import raster, render
-from gallery.printing.engine.glabels import glabels_default_dir, import_glabels
-from gallery.printing.engine.options import CreditPlacement, ExportOptions
-from gallery.printing.engine.plan import plan_export
-from gallery.printing.engine.render import MAX_SHEETS, CacheFetcher, RefusedURLError, render_export
 
 BUILTIN = sorted(builtin_layouts())
 # Real gLabels templates of different shapes and makers: (file, template id prefix).

@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from export_kit import (
+
+from gallery.extensions import db
+from gallery.models import Export, ExportState, WorkState, WorkStatus
+from gallery.storage.files import get_storage
+from tests.conftest import log_in_as
+from tests.factories import make_export, store_work
+from tests.printing.export_kit import (
     A4,
     LAYOUT,
-    add_work,
     close_app,
     export_id_from,
     form_query,
@@ -18,12 +23,7 @@ from export_kit import (
     sharp_jpeg,
     small_png,
 )
-from render_kit import TOL_MM
-
-from gallery.extensions import db
-from gallery.models import Export, ExportState, WorkStatus
-from gallery.storage.files import get_storage
-from tests.conftest import log_in_as
+from tests.printing.render_kit import TOL_MM
 
 
 @pytest.fixture
@@ -44,14 +44,20 @@ def printer(app, client):
 @pytest.fixture
 def works(app):
     """Two works selected for print: a credited sharp photo and an anonymous small PNG."""
-    credited = add_work(app, image=sharp_jpeg(), credit="Jane Doe", title="Sunrise")
-    anonymous = add_work(app, image=small_png(), credit="", title="Nameless")
+    credited = store_work(
+        image=sharp_jpeg(), credit="Jane Doe", title="Sunrise", state=WorkState.SELECTED, app=app
+    ).id
+    anonymous = store_work(
+        image=small_png(), credit="", title="Nameless", state=WorkState.SELECTED, app=app
+    ).id
     return credited, anonymous
 
 
 def test_print_page_lists_selected_consented_works_ticked_by_default(app, printer, works):
     """The first visit offers the selected works with print consent, each ticked once."""
-    other = add_work(app, image=sharp_jpeg(), title="Not chosen", status=WorkStatus.SHORTLISTED)
+    other = store_work(
+        image=sharp_jpeg(), title="Not chosen", state=WorkStatus.SHORTLISTED, app=app
+    ).id
     html = printer.get("/print").get_data(as_text=True)
     for work_id in works:
         assert f'name="work" value="{work_id}" id="work-{work_id}" checked' in html
@@ -79,7 +85,9 @@ def test_preview_is_true_size_with_one_image_per_placement_and_warns_in_words(pr
 
 def test_preview_images_are_served_only_for_printable_works(app, printer, works):
     """A work's WebP derivative is served to printers, but not for a work without consent."""
-    refused = add_work(app, image=sharp_jpeg(), consent_print=False)
+    refused = store_work(
+        image=sharp_jpeg(), consent_print=False, state=WorkState.SELECTED, app=app
+    ).id
     ok = printer.get(f"/print/works/{works[0]}/image/320.webp")
     assert ok.status_code == 200 and ok.mimetype == "image/webp"
     assert printer.get(f"/print/works/{refused}/image/320.webp").status_code == 403
@@ -130,7 +138,9 @@ def test_export_runs_is_listed_with_options_and_downloads_a_credited_pdf(app, pr
 
 def test_a_work_without_print_consent_is_refused_with_a_reason(app, printer, works):
     """Posting a work whose artist did not agree to print makes no export and says why."""
-    refused = add_work(app, image=sharp_jpeg(), consent_print=False)
+    refused = store_work(
+        image=sharp_jpeg(), consent_print=False, state=WorkState.SELECTED, app=app
+    ).id
     response = post_export(printer, form_query(works=(works[0], refused)))
     assert response.status_code == 422
     assert f"The artist of work {refused} did not agree to print." in response.get_data(
@@ -150,12 +160,7 @@ def test_a_curator_without_the_printer_role_gets_403(app, client, works):
 
 def test_a_running_export_shows_progress_and_refreshes_itself_without_js(app, printer):
     """While the job runs the page has a <progress> bar and a no-JS self refresh."""
-    with app.app_context():
-        export = Export(layout_id=LAYOUT, layout_name="A4", options="{}")
-        export.state, export.progress, export.total = ExportState.RUNNING, 1, 3
-        db.session.add(export)
-        db.session.commit()
-        export_id = export.id
+    export_id = make_export(state=ExportState.RUNNING, progress=1, total=3, app=app).id
     html = printer.get(f"/print/exports/{export_id}").get_data(as_text=True)
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
     assert re.search(r'<progress max="3" value="1"', html)

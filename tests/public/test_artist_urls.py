@@ -8,7 +8,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.public.conftest import add_work
+from gallery.models import WorkState
+from tests.factories import make_work
 
 BASE = "http://gallery.test/"
 NASTY = [
@@ -54,8 +55,13 @@ def artist_link(page: str) -> str | None:
 @pytest.mark.parametrize("credit", NASTY)
 def test_the_artist_link_stays_under_artists_and_shows_the_artist(app, client, credit):
     """From the gallery and a work page, the link resolves to one segment under /artists/."""
-    add_work(app, title="Someone else's", credit="Other")
-    work = add_work(app, title="Their work", credit=credit)  # newest, so shown first
+    make_work(
+        state=WorkState.PUBLISHED, title="Someone else's", credit="Other", files=True, app=app
+    )
+    # The newest, so shown first.
+    work = make_work(
+        state=WorkState.PUBLISHED, title="Their work", credit=credit, files=True, app=app
+    )
     for page in ("/", f"/works/{work.id}"):
         link = artist_link(client.get(page).get_data(as_text=True))
         assert link is not None, page
@@ -72,21 +78,21 @@ def test_the_artist_link_stays_under_artists_and_shows_the_artist(app, client, c
 @pytest.mark.parametrize("credit", [".", "..", "...", "...."])
 def test_credits_of_dots_only_get_no_artist_link(app, client, credit):
     """A credit that would be a dot segment links nowhere (the work is still shown)."""
-    add_work(app, title="Dotty", credit=credit)
+    make_work(state=WorkState.PUBLISHED, title="Dotty", credit=credit, files=True, app=app)
     page = client.get("/").get_data(as_text=True)
     assert "Dotty" in page and artist_link(page) is None
 
 
 def test_older_links_with_plain_slashes_still_find_the_artist(app, client):
     """A link made before the credit was encoded as one segment still works."""
-    add_work(app, title="Shared", credit="O / K")
+    make_work(state=WorkState.PUBLISHED, title="Shared", credit="O / K", files=True, app=app)
     assert "Shared" in client.get("/artists/O%20/%20K").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("credit", ["../../admin/users", "%2e%2e/x", "a/../../x"])
 def test_switching_language_on_an_artist_page_comes_back_to_it(app, client, credit):
     """The switcher's way back is the artist page again, not where its dots would lead."""
-    add_work(app, title="Their work", credit=credit)
+    make_work(state=WorkState.PUBLISHED, title="Their work", credit=credit, files=True, app=app)
     link = artist_link(client.get("/").get_data(as_text=True))
     page = client.get(browser_resolve(link)).get_data(as_text=True)
     switch = re.search(r'<a lang="ru"[^>]*href="([^"]*)"', page).group(1)

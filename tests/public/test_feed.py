@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from gallery.models import WorkState
 from tests.conftest import csrf_token_in
-from tests.public.conftest import add_export, add_work
+from tests.factories import make_decision, make_export, make_work
 
 NS = {"atom": "http://www.w3.org/2005/Atom"}
 
@@ -26,7 +26,10 @@ def entries(feed: ET.Element) -> dict[str, ET.Element]:
 
 def test_feed_parses_and_lists_the_published_work(client, app, when):
     """A published, consented work is an entry with its page, author and publication time."""
-    work = add_work(app, title="Red fist", credit="Maria K.", decided_at=when(2025, 4, 2, 10))
+    work = make_work(
+        state=WorkState.PUBLISHED, title="Red fist", credit="Maria K.", files=True, app=app
+    )
+    make_decision(work=work, created_at=when(2025, 4, 2, 10), app=app)
     feed = read_feed(client)
     assert feed.tag == "{http://www.w3.org/2005/Atom}feed"
     assert feed.findtext("atom:id", namespaces=NS) == "http://gallery.test/"
@@ -38,15 +41,24 @@ def test_feed_parses_and_lists_the_published_work(client, app, when):
 
 def test_feed_omits_hidden_works(client, app):
     """Unpublished and unconsented works are not in the feed."""
-    add_work(app, title="Draft", status=WorkState.SELECTED)
-    add_work(app, title="No consent", consent=False)
-    add_work(app, title="Shown")
+    make_work(state=WorkState.SELECTED, title="Draft", files=True, app=app)
+    make_work(
+        state=WorkState.PUBLISHED, title="No consent", consent_publish=False, files=True, app=app
+    )
+    make_work(state=WorkState.PUBLISHED, title="Shown", files=True, app=app)
     assert set(entries(read_feed(client))) == {"Shown"}
 
 
 def test_feed_escapes_text_and_links_only_to_this_site(client, app):
     """Markup in titles stays text; every link is absolute on this host; no artist links."""
-    add_work(app, title='<b>&"bold"</b>', credit="A & B", credit_url="https://artist.example/")
+    make_work(
+        state=WorkState.PUBLISHED,
+        title='<b>&"bold"</b>',
+        credit="A & B",
+        credit_url="https://artist.example/",
+        files=True,
+        app=app,
+    )
     feed = read_feed(client)
     assert '<b>&"bold"</b>' in entries(feed)
     hrefs = [link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")]
@@ -55,7 +67,7 @@ def test_feed_escapes_text_and_links_only_to_this_site(client, app):
 
 def test_feed_lists_published_packs_with_the_pdf(client, app, login_user_as):
     """A published pack is an entry whose enclosure is the anonymous download."""
-    export = add_export(app)
+    export = make_export(app=app)
     login_user_as(client, app, "printer")
     path = f"/packs/new?export={export.id}"
     token = csrf_token_in(client.get(path).get_data(as_text=True))

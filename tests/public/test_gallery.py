@@ -9,7 +9,7 @@ import pytest
 
 from gallery.extensions import db
 from gallery.models import Entry, Licence, Work, WorkState
-from tests.public.conftest import add_work
+from tests.factories import make_decision, make_work
 
 # Every state but the two that include the publication decision.
 HIDDEN_STATUSES = [
@@ -26,7 +26,14 @@ def page(client, path: str, **kwargs) -> str:
 
 def test_published_consented_work_is_shown_with_credit_title_and_licence(client, app):
     """The gallery shows the work's title, credit (linked to the artist page) and licence."""
-    work = add_work(app, title="Red fist", credit="Maria K.", licence=Licence.CC_BY_SA)
+    work = make_work(
+        state=WorkState.PUBLISHED,
+        title="Red fist",
+        credit="Maria K.",
+        licence=Licence.CC_BY_SA,
+        files=True,
+        app=app,
+    )
     html = page(client, "/")
     assert "Red fist" in html
     assert 'href="/artists/Maria%20K."' in html
@@ -39,7 +46,7 @@ def test_published_consented_work_is_shown_with_credit_title_and_licence(client,
 
 def test_gallery_images_are_lazy_webp_derivatives_with_size_attributes(client, app):
     """Each card has a srcset of WebP derivatives, width/height and lazy loading."""
-    work = add_work(app, widths=(320, 640))
+    work = make_work(state=WorkState.PUBLISHED, widths=(320, 640), files=True, app=app)
     html = page(client, "/")
     img = re.search(r"<img [^>]*srcset=[^>]*>", html, re.S).group(0)
     assert f"/works/{work.id}/320.webp 320w" in img
@@ -52,7 +59,9 @@ def test_gallery_images_are_lazy_webp_derivatives_with_size_attributes(client, a
 @pytest.mark.parametrize("status", HIDDEN_STATUSES, ids=lambda s: s.value)
 def test_unpublished_work_is_never_shown(client, app, status):
     """A work in any other status is absent from every public page, the feed and images."""
-    work = add_work(app, status=status, title="Secret draft", credit="Hidden Artist")
+    work = make_work(
+        state=status, title="Secret draft", credit="Hidden Artist", files=True, app=app
+    )
     assert "Secret draft" not in page(client, "/")
     assert "Secret draft" not in page(client, "/feed.atom")
     assert client.get(f"/works/{work.id}").status_code == 404
@@ -62,7 +71,14 @@ def test_unpublished_work_is_never_shown(client, app, status):
 
 def test_published_work_without_publish_consent_is_never_shown(client, app):
     """Published by mistake without consent: still nowhere public."""
-    work = add_work(app, consent=False, title="No consent", credit="Careful Artist")
+    work = make_work(
+        state=WorkState.PUBLISHED,
+        consent_publish=False,
+        title="No consent",
+        credit="Careful Artist",
+        files=True,
+        app=app,
+    )
     assert "No consent" not in page(client, "/")
     assert "No consent" not in page(client, "/feed.atom")
     assert client.get(f"/works/{work.id}").status_code == 404
@@ -72,7 +88,9 @@ def test_published_work_without_publish_consent_is_never_shown(client, app):
 
 def test_revoking_consent_hides_a_published_work_at_once(client, app):
     """The artist revokes consent: gallery, work page, artist page, feed and image all refuse."""
-    work = add_work(app, title="Was public", credit="Changed Mind")
+    work = make_work(
+        state=WorkState.PUBLISHED, title="Was public", credit="Changed Mind", files=True, app=app
+    )
     assert "Was public" in page(client, "/")
     assert client.get(f"/works/{work.id}/320.webp").status_code == 200
     with app.app_context():
@@ -87,7 +105,7 @@ def test_revoking_consent_hides_a_published_work_at_once(client, app):
 
 def test_image_url_serves_only_listed_webp_widths_never_the_original(client, app):
     """Known derivative widths are served, cacheable and inert; anything else is 404."""
-    work = add_work(app, widths=(320, 640))
+    work = make_work(state=WorkState.PUBLISHED, widths=(320, 640), files=True, app=app)
     response = client.get(f"/works/{work.id}/640.webp")
     assert response.status_code == 200
     assert response.mimetype == "image/webp"
@@ -101,8 +119,14 @@ def test_image_url_serves_only_listed_webp_widths_never_the_original(client, app
 
 def test_gallery_is_newest_first_by_publication_decision(client, app, when):
     """A work published later comes first, even if it was uploaded earlier."""
-    add_work(app, title="Uploaded first, published last", decided_at=when(2025, 6, 1))
-    add_work(app, title="Uploaded last, published first", decided_at=when(2025, 5, 1))
+    first = make_work(
+        state=WorkState.PUBLISHED, title="Uploaded first, published last", files=True, app=app
+    )
+    make_decision(work=first, created_at=when(2025, 6, 1), app=app)
+    last = make_work(
+        state=WorkState.PUBLISHED, title="Uploaded last, published first", files=True, app=app
+    )
+    make_decision(work=last, created_at=when(2025, 5, 1), app=app)
     html = page(client, "/")
     assert html.index("Uploaded first, published last") < html.index(
         "Uploaded last, published first"
@@ -114,7 +138,13 @@ def test_gallery_is_paginated(client, app):
     from gallery.public.queries import PER_PAGE
 
     for n in range(PER_PAGE + 1):
-        add_work(app, title=f"Work number {n:03d}", widths=(320,))
+        make_work(
+            state=WorkState.PUBLISHED,
+            title=f"Work number {n:03d}",
+            widths=(320,),
+            files=True,
+            app=app,
+        )
     first = page(client, "/")
     assert "Work number 000" not in first
     assert 'href="/?page=2"' in first
@@ -125,11 +155,34 @@ def test_gallery_is_paginated(client, app):
 
 def test_work_page_shows_large_image_and_other_works_by_the_same_credit(client, app):
     """The work page lists the artist's other published works, not hidden ones or others'."""
-    work = add_work(app, title="Main work", credit="Maria K.", widths=(320, 640, 1280))
-    add_work(app, title="Sister work", credit="Maria K.")
-    add_work(app, title="Hidden sister", credit="Maria K.", status=WorkState.SELECTED)
-    add_work(app, title="Printed sister", credit="Maria K.", status=WorkState.PUBLISHED_SELECTED)
-    add_work(app, title="Stranger's work", credit="Someone Else")
+    work = make_work(
+        state=WorkState.PUBLISHED,
+        title="Main work",
+        credit="Maria K.",
+        widths=(320, 640, 1280),
+        files=True,
+        app=app,
+    )
+    make_work(
+        state=WorkState.PUBLISHED, title="Sister work", credit="Maria K.", files=True, app=app
+    )
+    make_work(
+        state=WorkState.SELECTED, title="Hidden sister", credit="Maria K.", files=True, app=app
+    )
+    make_work(
+        state=WorkState.PUBLISHED_SELECTED,
+        title="Printed sister",
+        credit="Maria K.",
+        files=True,
+        app=app,
+    )
+    make_work(
+        state=WorkState.PUBLISHED,
+        title="Stranger's work",
+        credit="Someone Else",
+        files=True,
+        app=app,
+    )
     html = page(client, f"/works/{work.id}")
     assert "<h1>Main work</h1>" in html
     assert f"/works/{work.id}/1280.webp 1280w" in html
@@ -142,8 +195,8 @@ def test_work_page_shows_large_image_and_other_works_by_the_same_credit(client, 
 def test_artist_page_matches_the_credit_exactly(client, app):
     """/artists/<credit> lists that credit's works only; the name is one URL-quoted segment."""
     credit = "Ольга / O&K?"
-    add_work(app, title="Hers", credit=credit)
-    add_work(app, title="Near miss", credit="Ольга")
+    make_work(state=WorkState.PUBLISHED, title="Hers", credit=credit, files=True, app=app)
+    make_work(state=WorkState.PUBLISHED, title="Near miss", credit="Ольга", files=True, app=app)
     html = page(client, "/")
     assert f'href="/artists/{quote(credit, safe="&").replace("&", "&amp;")}"' in html
     artist = page(client, f"/artists/{quote(credit, safe='')}")
@@ -153,7 +206,7 @@ def test_artist_page_matches_the_credit_exactly(client, app):
 
 def test_anonymous_works_are_shown_without_a_name_or_artist_page(client, app):
     """An anonymous work appears with no credit and links to no artist page."""
-    work = add_work(app, title="Nameless", credit="")
+    work = make_work(state=WorkState.PUBLISHED, title="Nameless", credit="", files=True, app=app)
     html = page(client, "/")
     assert "Nameless" in html
     assert "anonymous" in html
@@ -164,7 +217,9 @@ def test_anonymous_works_are_shown_without_a_name_or_artist_page(client, app):
 
 def test_artist_link_is_a_plain_navigation_link_without_referrer(client, app):
     """The artist's own link is shown with rel nofollow/noopener/noreferrer/ugc."""
-    add_work(app, credit_url="https://maria.example/portfolio")
+    make_work(
+        state=WorkState.PUBLISHED, credit_url="https://maria.example/portfolio", files=True, app=app
+    )
     html = page(client, "/")
     link = re.search(r'<a href="https://maria\.example/portfolio"[^>]*>', html).group(0)
     assert 'rel="nofollow noopener noreferrer ugc"' in link
@@ -172,13 +227,19 @@ def test_artist_link_is_a_plain_navigation_link_without_referrer(client, app):
 
 def test_a_non_web_credit_link_is_not_rendered(client, app):
     """A stored javascript: link (never accepted by the form) is still not shown as a link."""
-    add_work(app, credit_url="javascript:alert(1)")
+    make_work(state=WorkState.PUBLISHED, credit_url="javascript:alert(1)", files=True, app=app)
     assert "javascript:" not in page(client, "/")
 
 
 def test_user_text_is_escaped(client, app):
     """Titles and credits are text, never markup."""
-    work = add_work(app, title="<script>alert(1)</script>", credit='<b onmouseover="x">Bold</b>')
+    work = make_work(
+        state=WorkState.PUBLISHED,
+        title="<script>alert(1)</script>",
+        credit='<b onmouseover="x">Bold</b>',
+        files=True,
+        app=app,
+    )
     for path in ("/", f"/works/{work.id}"):
         html = page(client, path)
         assert "<script>alert(1)" not in html
@@ -188,7 +249,8 @@ def test_user_text_is_escaped(client, app):
 
 def test_dates_and_licences_are_translated(client, app, when):
     """In Russian the licence name is translated and the deed links to its Russian page."""
-    work = add_work(app, licence=Licence.CC_BY, decided_at=when(2025, 3, 14))
+    work = make_work(state=WorkState.PUBLISHED, licence=Licence.CC_BY, files=True, app=app)
+    make_decision(work=work, created_at=when(2025, 3, 14), app=app)
     client.set_cookie("lang", "ru", domain="gallery.test")
     html = page(client, f"/works/{work.id}")
     assert 'href="https://creativecommons.org/licenses/by/4.0/deed.ru"' in html
@@ -200,8 +262,10 @@ def test_works_of_other_entries_stay_separate(app):
     """The public query joins each work to its own entry's consent."""
     from gallery.public.queries import find_public_work
 
-    shown = add_work(app, credit="A")
-    hidden = add_work(app, credit="A", consent=False)
+    shown = make_work(state=WorkState.PUBLISHED, credit="A", files=True, app=app)
+    hidden = make_work(
+        state=WorkState.PUBLISHED, credit="A", consent_publish=False, files=True, app=app
+    )
     with app.app_context():
         assert find_public_work(shown.id) is not None
         assert find_public_work(hidden.id) is None

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gallery.models import Licence
+from gallery.models import Licence, WorkState
 from tests.conftest import csrf_token_in
-from tests.public.conftest import add_export, add_work
+from tests.factories import make_export, make_work
 
 ALLOWED_LINK_HOSTS = {"creativecommons.org", "artist.example"}
 EMBED_TAGS = {"iframe", "object", "embed", "video", "audio", "source", "track", "frame", "base"}
@@ -67,11 +67,23 @@ class Audit(HTMLParser):
 @pytest.fixture
 def site(app, client, login_user_as):
     """A site with a published work (artist link, CC licence), an anonymous one and a pack."""
-    work = add_work(
-        app, credit="Maria K.", credit_url="https://artist.example/me", licence=Licence.CC_BY
+    work = make_work(
+        state=WorkState.PUBLISHED,
+        credit="Maria K.",
+        credit_url="https://artist.example/me",
+        licence=Licence.CC_BY,
+        files=True,
+        app=app,
     )
-    add_work(app, credit="", licence=Licence.CC0, title="Anonymous one")
-    export = add_export(app)
+    make_work(
+        state=WorkState.PUBLISHED,
+        credit="",
+        licence=Licence.CC0,
+        title="Anonymous one",
+        files=True,
+        app=app,
+    )
+    export = make_export(app=app)
     login_user_as(client, app, "printer")
     path = f"/packs/new?export={export.id}"
     token = csrf_token_in(client.get(path).get_data(as_text=True))
