@@ -97,16 +97,20 @@ def receipt():
     if entry is None:
         abort(404)
     claim_url = url_for("claim.show", token=data["token"], _external=True)
-    response = current_app.make_response(
-        render_template(
-            "submissions/receipt.html",
-            entry=entry,
-            claim_url=claim_url,
-            print_width_mm=print_width_mm,
-        )
+    # Never stored by a browser or proxy: gallery/security.py marks every /submit answer.
+    return render_template(
+        "submissions/receipt.html",
+        entry=entry,
+        claim_url=claim_url,
+        print_width_mm=print_width_mm,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+
+
+def forget_receipt(entry_id: int) -> None:
+    """Drop a receipt not yet shown for ``entry_id`` from the session: it holds the claim link."""
+    data = session.get(_RECEIPT)
+    if data and data.get("entry") == entry_id:
+        session.pop(_RECEIPT)
 
 
 def kept_preview(token: str):
