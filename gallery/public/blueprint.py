@@ -17,6 +17,7 @@ for helper in (
     display.licence_url,
     display.artist_url,
     display.credit_link,
+    display.credit_onion,
     display.link_label,
     display.image_height,
     display.paper_label,
