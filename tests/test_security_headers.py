@@ -11,36 +11,10 @@ from gallery import create_app
 from gallery.models import WorkState
 from gallery.security import onion_origin
 from tests.factories import store_work
+from tests.page_audit import POWERFUL_FEATURES, directives, permissions
 from tests.servers import flask_run, gunicorn
 
-# Every powerful feature a page could ask the browser for (W3C and browser feature lists).
-POWERFUL_FEATURES = """
-    accelerometer ambient-light-sensor autoplay battery bluetooth browsing-topics camera
-    clipboard-read clipboard-write display-capture document-domain encrypted-media
-    fullscreen gamepad geolocation gyroscope hid idle-detection interest-cohort local-fonts
-    magnetometer microphone midi payment picture-in-picture publickey-credentials-create
-    publickey-credentials-get screen-wake-lock serial speaker-selection storage-access usb
-    web-share xr-spatial-tracking identity-credentials-get otp-credentials window-management
-    attribution-reporting join-ad-interest-group run-ad-auction
-""".split()  # noqa: SIM905  (a list as people write it, independent of gallery/security.py)
 ONION = "http://" + "a" * 56 + ".onion"
-
-
-def permissions(response) -> dict[str, str]:
-    """Return the Permissions-Policy as {feature: allowlist}."""
-    policy = response.headers.get("Permissions-Policy", "")
-    pairs = (item.strip().split("=", 1) for item in policy.split(",") if item.strip())
-    return {name: allowlist for name, allowlist in pairs}
-
-
-def directives(csp: str) -> dict[str, list[str]]:
-    """Return a Content-Security-Policy as {directive: sources}."""
-    parsed = {}
-    for part in csp.split(";"):
-        words = part.split()
-        if words:
-            parsed[words[0]] = words[1:]
-    return parsed
 
 
 @pytest.fixture
