@@ -4,8 +4,9 @@ An artist submits, opens the claim link, edits and deletes; a printer makes an e
 `jobs worker` renders from Redis. Every request carries a user agent and a forwarded address
 made for this test alone, through gunicorn (one proxy trusted, its access log on, in a format
 that asks for both) with the app's own JSON logs at DEBUG. Afterwards neither string is in the
-access log, gunicorn's error log, the app's log or the worker's output; with
-GALLERY_LOG_IPS=true the address may appear (and does), the user agent still never.
+access log, gunicorn's error log, the app's log or the worker's output. With
+GALLERY_LOG_IPS=true the address may appear (and does, in the access log), the user agent
+still never; that run leaves the export out, as the setting changes nothing for a worker.
 """
 
 from __future__ import annotations
@@ -156,18 +157,23 @@ def test_no_log_line_holds_the_visitors_user_agent_or_address(app, tmp_path, log
         artist = Browser(base, user_agent, address, control)
         claim = submit(artist)
         edit(artist, claim)
-        printer = Browser(base, user_agent, address, control)
-        export_id = start_export(printer, staff, select_for_print(app, claim))
-        worker_log = run_worker(app, env)
-        with app.app_context():
-            assert db.session.get(Export, export_id).state is ExportState.DONE
-        assert printer.get(f"/print/exports/{export_id}/download").content.startswith(b"%PDF")
+        worker_log = ""
+        if log_ips == "false":
+            # The worker is told an export id, never a request: one run shows it logs neither.
+            printer = Browser(base, user_agent, address, control)
+            export_id = start_export(printer, staff, select_for_print(app, claim))
+            worker_log = run_worker(app, env)
+            with app.app_context():
+                assert db.session.get(Export, export_id).state is ExportState.DONE
+            download = printer.get(f"/print/exports/{export_id}/download")
+            assert download.content.startswith(b"%PDF")
+            assert '"logger": "gallery.jobs"' in worker_log
         delete(artist, claim)
 
     access, server = access_log.read_text(), server_log.read_text()
     canary_lines = [line for line in access.splitlines() if control in line]
-    assert len(canary_lines) >= 15, access  # every request of the story was logged
-    assert '"message": "ratelimit' in server and '"logger": "gallery.jobs"' in worker_log
+    assert len(canary_lines) >= 10, access  # every request of the story was logged
+    assert '"message": "ratelimit' in server
     for name, text in (("access", access), ("server", server), ("worker", worker_log)):
         assert user_agent not in text, name
         if log_ips == "false" or name == "worker":
