@@ -16,7 +16,7 @@ from gallery.submissions.operations import (
     withdraw_entry,
 )
 from gallery.submissions.status import artist_status
-from gallery.submissions.views import credit_from_form, forget_receipt
+from gallery.submissions.views import credit_from_form, forget_entry
 
 
 def _load(token: str) -> Entry:
@@ -28,9 +28,9 @@ def _load(token: str) -> Entry:
 
 
 # Sent with the "deleted" answer: the browser drops what it cached or stored of this site (the
-# claim pages, their images, the back/forward cache). Not "cookies": they hold nothing of
-# the entry (the language code, the form token, a staff login), and that directive would
-# also clear every cookie of the parent domain's other sites. See the README.
+# claim pages and their images). Not "cookies": once ``forget_entry`` has run they hold
+# nothing of the entry (the language code, a staff login), and that directive would also
+# clear the cookies of every other site under the same parent domain. See the README.
 FORGET_SITE_DATA = '"cache", "storage"'
 
 
@@ -88,7 +88,7 @@ def delete(token: str):
     if not _confirmed():
         flash(_("Please tick “Yes, I am sure” to delete."), "error")
         return _back_to_entry(token)
-    forget_receipt(entry.id)
+    forget_entry(entry.id)
     delete_entry(entry)
     return render_template("submissions/deleted.html"), 200, {"Clear-Site-Data": FORGET_SITE_DATA}
 

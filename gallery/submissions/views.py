@@ -106,11 +106,18 @@ def receipt():
     )
 
 
-def forget_receipt(entry_id: int) -> None:
-    """Drop a receipt not yet shown for ``entry_id`` from the session: it holds the claim link."""
+def forget_entry(entry_id: int) -> None:
+    """Drop from the session what the artist's pages of entry ``entry_id`` left there.
+
+    A receipt not yet shown holds the claim link; the form token served the claim pages (the
+    next form gets a new one). The session cookie changes, which is also what makes Chromium
+    drop the claim pages it kept for Back: it restores a no-store page only while the site's
+    cookies stay the same.
+    """
     data = session.get(_RECEIPT)
     if data and data.get("entry") == entry_id:
         session.pop(_RECEIPT)
+    session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def kept_preview(token: str):

@@ -125,8 +125,10 @@ def claimed_again(app) -> str:
     return "/claim/" + "second" * 7
 
 
-def test_deleting_drops_a_receipt_never_shown_from_the_session(app, client, make_image):
-    """A receipt not yet opened holds the claim link in the session cookie; deleting ends it."""
+def test_deleting_drops_the_entrys_traces_from_the_session(app, client, make_image):
+    """A receipt not yet opened holds the claim link in the session cookie, the form token
+    served the claim pages: deleting drops both (the language cookie stays)."""
+    client.set_cookie("lang", "ru", domain="gallery.test")
     artist = Artist(client)
     assert artist.submit([(make_image(), "a.png")]).status_code == 303
     receipt = session_of(app, client)["submission_receipt"]
@@ -135,6 +137,8 @@ def test_deleting_drops_a_receipt_never_shown_from_the_session(app, client, make
     client.post(f"{claim}/delete", data={"csrf_token": token, "confirm": "y"})
     held = session_of(app, client)
     assert "submission_receipt" not in held and receipt["token"] not in str(held)
+    assert "csrf_token" not in held
+    assert client.get_cookie("lang", domain="gallery.test").value == "ru"
 
 
 def test_deleting_keeps_the_receipt_of_another_entry(app, client, make_image):
