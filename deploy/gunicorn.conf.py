@@ -19,8 +19,33 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # Access logs would record visitors' IP addresses: keep them off. Should you turn them on,
-# the app writes addresses as "-" (unless GALLERY_LOG_IPS=true) and secret link tokens
-# (claim, invite, kept image) as [redacted], in the request line, query and Referer alike.
+# the app writes addresses as "-" (unless GALLERY_LOG_IPS=true), the user agent, cookies
+# and credentials as "-", and secret link tokens (claim, invite, kept image) as [redacted],
+# in the request line, query and Referer alike. This format leaves them out to begin with.
 accesslog = None
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = "info"
+
+
+def _send_no_server_header() -> None:
+    """Stop gunicorn from naming itself in a ``Server`` header on every answer.
+
+    gunicorn 27 writes ``Server: gunicorn`` (no version) and has no setting for it; the line
+    is dropped from the headers it writes itself. Runs in the master before workers fork.
+    """
+    from gunicorn.http import wsgi
+
+    default_headers = wsgi.Response.default_headers
+    if getattr(default_headers, "_gallery_quiet", False):
+        return
+
+    def headers_but_server(self) -> list[str]:
+        """Return gunicorn's own header lines without the Server line."""
+        return [h for h in default_headers(self) if not h.lower().startswith("server:")]
+
+    headers_but_server._gallery_quiet = True
+    wsgi.Response.default_headers = headers_but_server
+
+
+_send_no_server_header()

@@ -44,6 +44,9 @@ class Defaults:
 
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0 = none).
     PROXY_COUNT = 0
+    # The site's onion service (http://<56 characters>.onion): public pages then send an
+    # Onion-Location header so Tor Browser offers it. Empty: no header.
+    ONION_LOCATION = ""
     # Retention: the day the call closed (YYYY-MM-DD) and how long declined works and private
     # contacts are kept after it.
     CALL_CLOSED_ON = ""

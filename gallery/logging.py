@@ -10,6 +10,12 @@ app's own, the dev server's, gunicorn's access and error logs, RQ's workers. Tha
 place every record passes; a filter on a logger sees only records made by that very logger, and
 handlers belong to whoever runs the app (gunicorn, RQ, pytest). It cannot be turned off.
 
+Browsers: gunicorn's access log can write the User-Agent (``%(a)s``, its default format) and
+any request header, cookie or environment value. Those that tell a browser apart or carry a
+credential (User-Agent and its ``Sec-CH-UA`` client hints, Cookie, Authorization, and the
+Set-Cookie of the answer) are written as ``-`` when the record is made, whatever the format.
+That cannot be turned off either.
+
 IP addresses: the dev server (``werkzeug``), gunicorn's access log and Flask-Limiter's "limit
 exceeded" lines carry the client address, so a filter on those loggers rewrites it to ``-``.
 ``GALLERY_LOG_IPS=true`` turns that filter off (e.g. to investigate abuse for a while).
@@ -49,12 +55,31 @@ def redact_secrets(text: str) -> str:
     return _SECRET_PATH.sub(lambda m: m.group("route") + REDACTED, text)
 
 
+# gunicorn access-log atoms naming a request header ({…}i), an environment value ({…}e) or an
+# answer header ({…}o) that identifies the browser or carries a credential.
+_IDENTIFYING_ATOM = re.compile(
+    r"^\{(?:http_)?(?:user[-_]agent|sec[-_]ch[-_]ua[-_\w]*|cookie|authorization|set-cookie)\}[ieo]$"
+)
+ACCESS_LOGGER = "gunicorn.access"
+
+
+def forget_browser(record: logging.LogRecord) -> None:
+    """Blank the user agent, cookies and credentials in a gunicorn access-log record."""
+    atoms = record.args
+    if record.name != ACCESS_LOGGER or not isinstance(atoms, dict):
+        return
+    for key in list(atoms):
+        if key == "a" or _IDENTIFYING_ATOM.match(key):
+            atoms[key] = HIDDEN
+
+
 def _redacting_factory(make_record: Callable[..., logging.LogRecord]) -> Callable:
-    """Wrap a log record factory so the records it makes carry no secret link."""
+    """Wrap a log record factory so the records it makes carry no secret link nor browser."""
 
     def make_redacted_record(*args, **kwargs) -> logging.LogRecord:
         """Make the record, then rewrite its message, traceback and stack if they hold one."""
         record = make_record(*args, **kwargs)
+        forget_browser(record)
         try:
             message = record.getMessage()
         except Exception:  # a broken format string is logging's to report, not ours

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,28 +22,41 @@ def database_url(tmp_path: Path) -> str:
     return os.environ.get("GALLERY_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
+def app_settings(folder: Path, **overrides) -> dict:
+    """Return the settings of a test app whose database and files live in ``folder``."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url(folder),
+        "UPLOAD_DIR": str(folder / "uploads"),
+        "RATELIMIT_ENABLED": False,
+        "SUBMIT_MIN_SECONDS": 0,
+        "MIN_IMAGE_SIDE": 64,
+        "SERVER_NAME": "gallery.test",
+        **overrides,
+    }
+
+
+@contextmanager
+def running_app(folder: Path, **overrides):
+    """Run an app on an empty database and upload folder in ``folder``; drop it afterwards."""
+    app = create_app(app_settings(folder, **overrides))
+    with app.app_context():
+        db.create_all()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app(tmp_path: Path):
     """An app with its own empty database and upload folder."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE_URL": database_url(tmp_path),
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-            "RATELIMIT_ENABLED": False,
-            "SUBMIT_MIN_SECONDS": 0,
-            "MIN_IMAGE_SIDE": 64,
-            "SERVER_NAME": "gallery.test",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with running_app(tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

@@ -6,20 +6,16 @@ import http.client
 import logging
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from gallery import create_app
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.servers import ROOT, app_env, gunicorn
 
 
 def secret_paths() -> tuple[list[str], list[str]]:
@@ -128,41 +124,6 @@ def test_dev_server_request_lines_carry_no_token(app, caplog, log_ips):
     assert ("127.0.0.1" in lines) is log_ips
 
 
-def free_port() -> int:
-    """Return a loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(port: int, process: subprocess.Popen) -> None:
-    """Wait for the server to answer /healthz."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "gunicorn stopped"
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    pytest.fail("gunicorn did not start")
-
-
-def app_env(app, **more: str) -> dict[str, str]:
-    """Return the environment that points a server process at the test app's data."""
-    return {
-        **os.environ,
-        "GALLERY_DATABASE_URL": app.config["DATABASE_URL"],
-        "GALLERY_UPLOAD_DIR": app.config["UPLOAD_DIR"],
-        "GALLERY_SECRET_KEY": app.config["SECRET_KEY"],
-        **more,
-    }
-
-
 @pytest.mark.parametrize("log_ips", ["false", "true"])
 def test_gunicorn_access_log_carries_no_token(app, tmp_path, log_ips):
     """The example gunicorn config with its access log turned on: request lines, decoded
@@ -171,45 +132,26 @@ def test_gunicorn_access_log_carries_no_token(app, tmp_path, log_ips):
     referer_token = secrets.token_urlsafe(32)
     tokens.append(referer_token)
     access_log = tmp_path / "access.log"
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        "deploy/gunicorn.conf.py",
+    options = [
         "--access-logfile",
         str(access_log),
         "--access-logformat",
         '%(h)s "%(r)s" %(s)s "%(f)s" %(U)s %(q)s %({referer}i)s',
-        "wsgi:app",
     ]
-    env = app_env(
-        app,
-        GALLERY_LOG_IPS=log_ips,
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="1",
-        GUNICORN_THREADS="2",
-    )
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        wait_until_up(port, process)
+    stderr = tmp_path / "stderr.log"
+    with gunicorn(app, stderr, *options, GALLERY_LOG_IPS=log_ips) as port:
         for path in paths:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             referer = f"https://gallery.example/claim/{referer_token}"
             connection.request("GET", path, headers={"Referer": referer})
             connection.getresponse().read()
             connection.close()
-    finally:
-        process.terminate()
-        _out, err = process.communicate(timeout=30)
+    err = stderr.read_text()
     log = access_log.read_text()
     requests = [line for line in log.splitlines() if "/healthz" not in line]
     assert len(requests) == len(paths), log
     assert "/claim/[redacted]" in log and "/submit/kept/[redacted]" in log
-    assert leaked(log, tokens) == [] and leaked(err.decode(), tokens) == []
+    assert leaked(log, tokens) == [] and leaked(err, tokens) == []
     assert ("127.0.0.1" in log) is (log_ips == "true")
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint
 
 from gallery.packs import views
+from gallery.security import public_page
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
 
-# Anyone: the list, a pack, its preview and its PDF.
-bp.add_url_rule("", "index", views.index)
-bp.add_url_rule("/<int:pack_id>", "show", views.show)
+# Anyone: the list, a pack, its preview and its PDF (the two pages may name the onion service).
+bp.add_url_rule("", "index", public_page(views.index))
+bp.add_url_rule("/<int:pack_id>", "show", public_page(views.show))
 bp.add_url_rule("/<int:pack_id>/download", "download", views.download)
 bp.add_url_rule("/<int:pack_id>/preview.webp", "preview", views.preview)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from flask import url_for
 from flask_babel import format_decimal, get_locale, gettext
@@ -74,10 +75,35 @@ def paragraphs(text: str) -> Markup:
     return Markup("\n").join(rendered)
 
 
-def credit_link(url: str) -> str | None:
-    """Return the artist's own link if it is an ordinary web address (never javascript: etc.)."""
+def _web_address(url: str) -> str | None:
+    """Return ``url`` stripped if it is an http(s) address (never javascript: etc.)."""
     url = (url or "").strip()
     return url if url.lower().startswith(("https://", "http://")) else None
+
+
+def _is_onion(url: str) -> bool:
+    """Tell whether ``url`` leads to an onion service."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    return host.rstrip(".").endswith(".onion")
+
+
+def credit_link(url: str) -> str | None:
+    """Return the artist's own link if it is an ordinary web address, never an onion one."""
+    url = _web_address(url)
+    return url if url and not _is_onion(url) else None
+
+
+def credit_onion(url: str) -> str | None:
+    """Return the artist's own onion address, shown as text and never as a link.
+
+    Outside Tor Browser, following an onion link fails, and the lookup it starts can tell an
+    observer what the visitor was after (SecureDrop's advice for landing pages).
+    """
+    url = _web_address(url)
+    return url if url and _is_onion(url) else None
 
 
 def link_label(url: str) -> str:

@@ -16,7 +16,7 @@ from gallery.submissions.operations import (
     withdraw_entry,
 )
 from gallery.submissions.status import artist_status
-from gallery.submissions.views import credit_from_form
+from gallery.submissions.views import credit_from_form, forget_entry
 
 
 def _load(token: str) -> Entry:
@@ -27,9 +27,11 @@ def _load(token: str) -> Entry:
     return entry
 
 
-def _private(html: str, code: int = 200):
-    """A claim page must not be cached anywhere: its address is the key."""
-    return html, code, {"Cache-Control": "no-store"}
+# Sent with the "deleted" answer: the browser drops what it cached or stored of this site (the
+# claim pages and their images). Not "cookies": once ``forget_entry`` has run they hold
+# nothing of the entry (the language code, a staff login), and that directive would also
+# clear the cookies of every other site under the same parent domain. See the README.
+FORGET_SITE_DATA = '"cache", "storage"'
 
 
 def show(token: str):
@@ -45,19 +47,17 @@ def show(token: str):
         update_credit(entry, credit=credit_from_form(form), titles=[f.data for f in form.titles])
         flash(_("Your changes are saved."), "success")
         return _back_to_entry(token)
-    code = 422 if form.is_submitted() else 200
-    return _private(
-        render_template(
-            "submissions/claim.html",
-            entry=entry,
-            token=token,
-            form=form,
-            confirm=ConfirmForm(),
-            status=artist_status,
-            print_width_mm=print_width_mm,
-        ),
-        code,
+    # Cache-Control: no-store for every claim address is set in gallery/security.py.
+    page = render_template(
+        "submissions/claim.html",
+        entry=entry,
+        token=token,
+        form=form,
+        confirm=ConfirmForm(),
+        status=artist_status,
+        print_width_mm=print_width_mm,
     )
+    return page, 422 if form.is_submitted() else 200
 
 
 def _confirmed() -> bool:
@@ -88,8 +88,9 @@ def delete(token: str):
     if not _confirmed():
         flash(_("Please tick “Yes, I am sure” to delete."), "error")
         return _back_to_entry(token)
+    forget_entry(entry.id)
     delete_entry(entry)
-    return _private(render_template("submissions/deleted.html"))
+    return render_template("submissions/deleted.html"), 200, {"Clear-Site-Data": FORGET_SITE_DATA}
 
 
 def image(token: str, work_id: int, width: int):

@@ -97,16 +97,27 @@ def receipt():
     if entry is None:
         abort(404)
     claim_url = url_for("claim.show", token=data["token"], _external=True)
-    response = current_app.make_response(
-        render_template(
-            "submissions/receipt.html",
-            entry=entry,
-            claim_url=claim_url,
-            print_width_mm=print_width_mm,
-        )
+    # Never stored by a browser or proxy: gallery/security.py marks every /submit answer.
+    return render_template(
+        "submissions/receipt.html",
+        entry=entry,
+        claim_url=claim_url,
+        print_width_mm=print_width_mm,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+
+
+def forget_entry(entry_id: int) -> None:
+    """Drop from the session what the artist's pages of entry ``entry_id`` left there.
+
+    A receipt not yet shown holds the claim link; the form token served the claim pages (the
+    next form gets a new one). The session cookie changes, which is also what makes Chromium
+    drop the claim pages it kept for Back: it restores a no-store page only while the site's
+    cookies stay the same.
+    """
+    data = session.get(_RECEIPT)
+    if data and data.get("entry") == entry_id:
+        session.pop(_RECEIPT)
+    session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def kept_preview(token: str):

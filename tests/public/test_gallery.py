@@ -231,6 +231,16 @@ def test_a_non_web_credit_link_is_not_rendered(client, app):
     assert "javascript:" not in page(client, "/")
 
 
+def test_an_artists_onion_address_is_shown_as_text_never_as_a_link(client, app):
+    """Outside Tor Browser an onion link fails and its lookup may betray the visitor."""
+    onion = "http://" + "b" * 56 + ".onion/me"
+    work = make_work(state=WorkState.PUBLISHED, credit_url=onion, files=True, app=app)
+    for path in ("/", f"/works/{work.id}", "/artists/Ann%20Artist"):
+        html = page(client, path)
+        assert f'<span class="onion" translate="no">{onion}</span>' in html, path
+        assert f'href="{onion}' not in html, path
+
+
 def test_user_text_is_escaped(client, app):
     """Titles and credits are text, never markup."""
     work = make_work(

@@ -79,3 +79,30 @@ def test_limiter_and_gunicorn_access_loggers_are_filtered_too(app, caplog):
     for name in ("gunicorn.access", "flask-limiter"):
         logging.getLogger(name).info("%s - request", "192.0.2.55")
     assert "192.0.2.55" not in caplog.text
+
+
+def test_gunicorn_access_lines_never_hold_the_browser(app, caplog):
+    """User agent, client hints, cookies and credentials come out as '-' whatever the format
+    asks for; other headers stay."""
+    from gunicorn.glogging import SafeAtoms
+
+    browser = "Mozilla/5.0 (X11; Canary)"
+    atoms = SafeAtoms(
+        {
+            "r": "GET / HTTP/1.1",
+            "a": browser,
+            "{user-agent}i": browser,
+            "{sec-ch-ua-platform}i": '"Linux"',
+            "{cookie}i": "session=secret",
+            "{authorization}i": "Basic c2VjcmV0",
+            "{set-cookie}o": "session=other-secret",
+            "{http_user_agent}e": browser,
+            "{x-request-id}i": "req-7",
+        }
+    )
+    caplog.set_level(logging.INFO, logger="gunicorn.access")
+    fields = ("a", "{User-Agent}i", "{sec-ch-ua-platform}i", "{cookie}i", "{authorization}i")
+    fields += ("{set-cookie}o", "{http_user_agent}e", "{x-request-id}i")
+    line_format = "%(r)s " + " ".join(f"%({name})s" for name in fields)
+    logging.getLogger("gunicorn.access").info(line_format, atoms)
+    assert caplog.records[-1].getMessage() == "GET / HTTP/1.1 - - - - - - - req-7"

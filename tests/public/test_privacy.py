@@ -10,7 +10,6 @@ and must carry ``rel="… noreferrer …"``.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,50 +17,10 @@ import pytest
 from gallery.models import Licence, WorkState
 from tests.conftest import csrf_token_in
 from tests.factories import make_export, make_work
+from tests.page_audit import audit, is_local
 
 ALLOWED_LINK_HOSTS = {"creativecommons.org", "artist.example"}
-EMBED_TAGS = {"iframe", "object", "embed", "video", "audio", "source", "track", "frame", "base"}
 URL_IN_CSS = re.compile(r"url\(\s*['\"]?([^'\")\s]+)|@import\s+['\"]([^'\"]+)", re.I)
-
-
-def is_local(url: str) -> bool:
-    """Tell whether ``url`` stays on this site (relative, or our own host)."""
-    parts = urlsplit(url.strip())
-    if url.strip().startswith("data:"):
-        return True
-    return (not parts.scheme and not parts.netloc) or parts.netloc == "gallery.test"
-
-
-class Audit(HTMLParser):
-    """Collect every place a page could make the browser contact a host."""
-
-    def __init__(self) -> None:
-        """Start with empty findings."""
-        super().__init__()
-        self.fetches: list[str] = []
-        self.links: list[tuple[str, str]] = []
-        self.forbidden: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Record fetched URLs, outgoing links and forbidden constructs of one tag."""
-        values = {name: value or "" for name, value in attrs}
-        if tag in ("script", "style") or tag in EMBED_TAGS:
-            self.forbidden.append(tag)
-        if "style" in values or any(name.startswith("on") for name in values):
-            self.forbidden.append(f"{tag} inline style/handler")
-        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
-            self.forbidden.append("meta refresh")
-        for name in ("src", "poster", "background", "data", "action", "formaction"):
-            if name in values:
-                self.fetches.append(values[name])
-        if "srcset" in values:
-            self.fetches += [
-                part.split()[0] for part in values["srcset"].split(",") if part.strip()
-            ]
-        if tag == "link":
-            self.fetches.append(values.get("href", ""))
-        if tag == "a" and "href" in values:
-            self.links.append((values["href"], values.get("rel", "")))
 
 
 @pytest.fixture
@@ -112,11 +71,10 @@ def test_public_pages_make_no_request_to_another_host(app, site, language):
         assert response.status_code in (200, 404), path
         html = response.get_data(as_text=True)
         assert f'<html lang="{language}">' in html, path
-        audit = Audit()
-        audit.feed(html)
-        assert audit.forbidden == [], path
-        assert [url for url in audit.fetches if not is_local(url)] == [], path
-        for url, rel in audit.links:
+        found = audit(html)
+        assert found.forbidden == [], path
+        assert [url for url in found.fetches if not is_local(url)] == [], path
+        for url, rel in found.links:
             if not is_local(url):
                 assert urlsplit(url).hostname in ALLOWED_LINK_HOSTS, (path, url)
                 assert "noreferrer" in rel.split(), (path, url)
@@ -124,11 +82,10 @@ def test_public_pages_make_no_request_to_another_host(app, site, language):
 
 def test_the_external_links_are_exactly_the_deed_and_the_artist(app, site):
     """The checker sees the allowed links, so the test above is not vacuous."""
-    audit = Audit()
-    audit.feed(app.test_client().get(site[1]).get_data(as_text=True))
-    hosts = {urlsplit(url).hostname for url, _ in audit.links if not is_local(url)}
+    found = audit(app.test_client().get(site[1]).get_data(as_text=True))
+    hosts = {urlsplit(url).hostname for url, _ in found.links if not is_local(url)}
     assert hosts == {"creativecommons.org", "artist.example"}
-    assert any("/works/" in url for url in audit.fetches)
+    assert any("/works/" in url for url in found.fetches)
 
 
 def test_stylesheet_loads_nothing_from_another_host(client):
