@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 import pytest
@@ -194,9 +193,7 @@ def system():
     """Every installed gLabels template, imported once."""
     if SYSTEM is None:
         pytest.skip("glabels-data not installed; apt-get install glabels-data")
-    start = time.perf_counter()
-    layouts = import_glabels(SYSTEM)
-    return {"layouts": {lay.id: lay for lay in layouts}, "seconds": time.perf_counter() - start}
+    return {"layouts": {lay.id: lay for lay in import_glabels(SYSTEM)}}
 
 
 @needs_glabels
@@ -215,11 +212,10 @@ def test_real_templates_match_a_hand_computation(system, brand, part, shape, uni
 
 
 @needs_glabels
-def test_all_installed_templates_import_fast_and_validate(system, tmp_path):
-    """1,700+ printable sheets in well under a few seconds; every one loads back from TOML."""
+def test_all_installed_templates_import_and_validate(system, tmp_path):
+    """1,700+ printable sheets, every one loads back from TOML (bench_layouts.py times it)."""
     layouts = system["layouts"]
     assert len(layouts) > 1600  # of 1,756 templates: a few are rolls, film or faulty
-    assert system["seconds"] < 3.0
     assert all(lay.source == "glabels" and lay.mode is Mode.LABELS for lay in layouts.values())
     assert write_imported(list(layouts.values()), tmp_path) == len(layouts)
     assert load_layouts(tmp_path) == layouts
