@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gallery.printing.engine.glabels import glabels_default_dir, import_glabels  # noqa: E402
+from gallery.printing.engine.glabels import glabels_default_dir, import_glabels
 
 GOAL_SECONDS = 3.0
 
