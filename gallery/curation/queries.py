@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
 )
 
+from gallery.curation.deliberation.conflicts import conflict_condition
 from gallery.curation.shuffle import keys_behind, shuffle_parameters
 from gallery.curation.sorting import Sort, global_prior, order_terms, ordered
 from gallery.extensions import db
@@ -150,7 +151,8 @@ def _other_filters(user_id, query: GalleryQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.unvoted:
         mine = exists().where(Vote.work_id == Work.id, Vote.user_id == user_id)
-        conditions.append(~mine)
+        # Works the curator may still vote on: a declared conflict takes its works out.
+        conditions += [~mine, ~conflict_condition(user_id)]
     if query.transparent:
         conditions.append(Work.has_alpha.is_(True))
     if query.duplicates:
