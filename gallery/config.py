@@ -88,6 +88,10 @@ class Defaults:
     REDIS_URL = ""
     JOB_QUEUE = "gallery"
 
+    # Curation: a work being judged counts as covered by the jury from this many votes on
+    # (the coverage view and `curation coverage`).
+    COVERAGE_MIN_VOTES = 3
+
     # Staff accounts. SECURE_COOKIES (env GALLERY_SECURE_COOKIES=true) marks the session
     # cookie Secure; turn it on whenever the site is served over HTTPS.
     SECURE_COOKIES = False

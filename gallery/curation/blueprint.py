@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint
 
 from gallery.curation import context, decision_views, grid_views, work_views
+from gallery.curation.deliberation import coverage_views
+from gallery.curation.deliberation import views as deliberation_views
 from gallery.curation.pairwise import views as pairwise_views
 
 bp = Blueprint("curation", __name__, url_prefix="/curate")
@@ -43,6 +45,39 @@ bp.add_url_rule(
 bp.add_url_rule(
     "/entries/<int:entry_id>/delete", "delete_entry", decision_views.delete_entry, methods=["POST"]
 )
+
+# Deliberation: the discussion of a work, conflicts of interest, the jury's progress.
+bp.add_url_rule(
+    "/works/<int:work_id>/comments",
+    "post_comment",
+    deliberation_views.post_comment,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/comments/<int:comment_id>/edit",
+    "edit_comment",
+    deliberation_views.change_comment,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/comments/<int:comment_id>/delete",
+    "delete_comment",
+    deliberation_views.remove_comment,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/works/<int:work_id>/conflict",
+    "declare_conflict",
+    deliberation_views.declare,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/works/<int:work_id>/conflict/withdraw",
+    "withdraw_conflict",
+    deliberation_views.withdraw,
+    methods=["POST"],
+)
+bp.add_url_rule("/coverage", "coverage", coverage_views.jury_progress)
 
 # Pairwise comparison.
 bp.add_url_rule("/pairs", "pairs", pairwise_views.pairs)

@@ -67,4 +67,35 @@ def find_duplicates() -> None:
     click.echo(f"{len(pairs)} new near-duplicate pairs")
 
 
-commands = (works_cli,)
+curation_cli = AppGroup("curation", help="See how far the jury is.")
+
+
+@curation_cli.command("coverage")
+@click.option("--all", "show_all", is_flag=True, help="List every work being judged.")
+def coverage_command(show_all: bool) -> None:
+    """Print the jury's progress, tab separated, as the coverage page shows it.
+
+    Lines: ``judging`` N; ``min-votes`` N; ``covered`` N; ``votes`` n works (n = 0 … then
+    "N+"); ``never-compared`` N; ``comparisons`` N; then ``work`` id votes comparisons title
+    for each work short of votes (every work being judged with --all), fewest votes first;
+    then ``curator`` login votes to-judge comparisons comments conflicts.
+    """
+    from gallery.curation.deliberation.coverage import coverage, min_votes, works_short_of_votes
+
+    wanted = min_votes()
+    figures = coverage(min_votes=wanted)
+    lines = [("judging", figures.judging), ("min-votes", wanted), ("covered", figures.covered)]
+    lines += [("votes", n, count) for n, count in enumerate(figures.by_votes[:-1])]
+    lines += [("votes", f"{wanted}+", figures.covered)]
+    lines += [("never-compared", figures.never_compared), ("comparisons", figures.comparisons)]
+    rows, _total = works_short_of_votes(min_votes=None if show_all else wanted, size=None)
+    lines += [("work", r.work.id, r.votes, r.comparisons, r.work.title) for r in rows]
+    lines += [
+        ("curator", c.login, c.votes, c.to_judge, c.comparisons, c.comments, c.conflicts)
+        for c in figures.curators
+    ]
+    for line in lines:
+        click.echo("\t".join(cell(v) for v in line))
+
+
+commands = (works_cli, curation_cli)

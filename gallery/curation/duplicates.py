@@ -18,6 +18,8 @@ from gallery.curation.operations import DecisionRefused
 from gallery.extensions import db
 from gallery.lifecycle.deletion import delete_works
 from gallery.models import (
+    Comment,
+    Conflict,
     DeletionReason,
     DuplicatePair,
     PairVerdict,
@@ -127,18 +129,32 @@ def mark_different(*, pair: DuplicatePair, by: User) -> None:
 
 
 def merge_works(*, keep: Work, drop: Work) -> int:
-    """Fold ``drop`` into ``keep`` (votes move; ``keep``'s vote wins), then delete ``drop``."""
+    """Fold ``drop`` into ``keep`` (votes and comments move; ``keep``'s vote wins), then delete
+    ``drop``."""
     if keep.id == drop.id:
         raise DecisionRefused(_l("A work cannot be merged with itself."))
     if WorkStatus.WITHDRAWN in (keep.status, drop.status):
         raise DecisionRefused(_l("The artist withdrew one of these works; it cannot be changed."))
     kept_voters = select(Vote.user_id).where(Vote.work_id == keep.id).scalar_subquery()
+    # A curator who declared a conflict with keep's entry must not gain a vote on it.
+    conflicted = select(Conflict.user_id).where(Conflict.entry_id == keep.entry_id)
     moved = db.session.execute(
         update(Vote)
-        .where(Vote.work_id == drop.id, Vote.user_id.not_in(kept_voters))
+        .where(
+            Vote.work_id == drop.id,
+            Vote.user_id.not_in(kept_voters),
+            Vote.user_id.not_in(conflicted.scalar_subquery()),
+        )
         .values(work_id=keep.id)
         .execution_options(synchronize_session=False)
     ).rowcount
+    # The discussion of the copy is about the same artwork: it joins keep's thread.
+    db.session.execute(
+        update(Comment)
+        .where(Comment.work_id == drop.id)
+        .values(work_id=keep.id)
+        .execution_options(synchronize_session=False)
+    )
     # The rest of drop's votes (curators who voted on both) go with it by cascade.
     delete_works([drop], reason=DeletionReason.DUPLICATE)
     log.info("work %s merged into %s, %s votes moved", drop.id, keep.id, moved)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -42,6 +43,18 @@ def _query_string(args: dict) -> str:
     return "?" + urlencode(args) if args else ""
 
 
+def _present(cards: list, language: str, *, suffix: str) -> list:
+    """Return HTML-ready cards whose links end with ``suffix`` (the grid's filters)."""
+    return present_cards(
+        cards,
+        language=language,
+        # One url_for per page, not four per card: the grid stays cheap at 120 cards.
+        image_base=url_for("curation.image", work_id=0, width=0).removesuffix("0/0.webp"),
+        work_base=url_for("curation.work", work_id=0).removesuffix("0"),
+        suffix=suffix,
+    )
+
+
 @require(can_curate)
 def gallery():
     """Show one page of the grid with the chosen filters and sort."""
@@ -53,14 +66,7 @@ def gallery():
         store_shuffle_keys(user.id)
         page = gallery_page(user=user, query=query, blind=user.blind_mode)
     language = str(get_locale())
-    cards = present_cards(
-        page.cards,
-        language=language,
-        # One url_for per page, not four per card: the grid stays cheap at 120 cards.
-        image_base=url_for("curation.image", work_id=0, width=0).removesuffix("0/0.webp"),
-        work_base=url_for("curation.work", work_id=0).removesuffix("0"),
-        suffix=_query_string(query.args(page=1)),
-    )
+    cards = _present(page.cards, language, suffix=_query_string(query.args(page=1)))
     return render_template(
         "curation/gallery.html",
         page=page,
@@ -110,20 +116,22 @@ def next_work():
 
 @require(can_curate)
 def ranking():
-    """Show voted works ranked by one aggregate, each with its vote count."""
+    """Show voted works ranked by one aggregate, each with its thumbnail, state and vote count."""
     by = request.args.get("by", RankBy.BAYESIAN.value)
     by = RankBy(by) if by in set(RankBy) else RankBy.BAYESIAN
-    page = request.args.get("page", 1, type=int) or 1
-    rows, total = ranking_page(user_id=me().id, by=by, page=page)
+    # The grid's filters (status, transparent, near-duplicate) and page, its sort aside.
+    query = replace(gallery_query(), unvoted=False, sort=Sort.SHUFFLE)
+    rows, total = ranking_page(user_id=me().id, by=by, page=query.page, query=query)
+    language = str(get_locale())
+    cards = _present([row.card for row in rows], language, suffix="")
     return render_template(
         "curation/ranking.html",
-        rows=rows,
+        rows=list(zip(cards, rows, strict=True)),
         total=total,
         by=by,
-        page=max(page, 1),
+        query=query,
+        filters=query.args(page=1),
+        filter_options=filter_options(language),
         rank_labels=RANK_LABELS,
         page_size=PAGE_SIZE,
     )
-
-
-# The other pages register on ``bp`` too; imported last because they import ``bp``.

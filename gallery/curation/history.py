@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gallery.accounts.operations import as_utc
 from gallery.extensions import db
-from gallery.models import Decision, Release, Work, WorkState
+from gallery.models import Comment, Decision, Release, Work, WorkState
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line of a work's log: a decision, or a comment of its discussion."""
+
+    at: datetime
+    decision: Decision | None = None
+    comment: Comment | None = None
 
 
 def decision_log(work: Work) -> list[Decision]:
@@ -19,6 +33,13 @@ def decision_log(work: Work) -> list[Decision]:
             .order_by(Decision.id.desc())
         )
     )
+
+
+def work_log(decisions: Iterable[Decision], comments: Iterable[Comment]) -> list[LogLine]:
+    """Return decisions and comments as one log, newest first (comments only as shown)."""
+    lines = [LogLine(d.created_at, decision=d) for d in decisions]
+    lines += [LogLine(c.created_at, comment=c) for c in comments]
+    return sorted(lines, key=lambda line: as_utc(line.at), reverse=True)
 
 
 def latest_release() -> Release | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, func, or_, select
 
+from gallery.curation.deliberation.conflicts import conflict_condition
 from gallery.curation.queries import JUDGING, GalleryQuery, filters_for
 from gallery.curation.shuffle import shuffle_key
 from gallery.curation.sorting import order_terms, ordered, vote_totals
@@ -29,13 +30,14 @@ def neighbours(*, user, query: GalleryQuery, work_id: int) -> tuple[int | None, 
 
 
 def next_to_judge(user) -> int | None:
-    """Return the work this curator should judge next: fewest votes, none from them."""
+    """Return the work this curator should judge next: fewest votes, none from them, and none
+    of an entry they declared a conflict with."""
     totals = vote_totals().subquery()
     mine = exists().where(Vote.work_id == Work.id, Vote.user_id == user.id)
     statement = (
         select(Work.id)
         .outerjoin(totals, totals.c.work_id == Work.id)
-        .where(Work.status.in_(JUDGING), ~mine)
+        .where(Work.status.in_(JUDGING), ~mine, ~conflict_condition(user.id))
         # Ties broken by the curator's own shuffle, so curators spread over different works.
         .order_by(func.coalesce(totals.c.votes, 0), shuffle_key(user.id), Work.id)
         .limit(1)

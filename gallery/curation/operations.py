@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from gallery.curation.deliberation.conflicts import refuse_if_conflicted
 from gallery.extensions import db
 from gallery.lifecycle.deletion import delete_entry, delete_works
 from gallery.models import (
@@ -72,6 +73,7 @@ def cast_vote(*, user: User, work: Work, score: int) -> None:
         raise ValueError("a score is 1 to 5")
     if work.status == WorkStatus.WITHDRAWN:
         raise VoteRefused(_l("The artist withdrew this work, so it can no longer be voted on."))
+    refuse_if_conflicted(user, [work])
     now = utcnow()
     values = {"user_id": user.id, "work_id": work.id, "score": score}
     statement = _upsert({**values, "created_at": now, "updated_at": now})

@@ -7,6 +7,7 @@ keys are SQL expressions, and per-work aggregates are fetched only for the works
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from sqlalchemy import (
@@ -21,6 +22,7 @@ from sqlalchemy import (
     select,
 )
 
+from gallery.curation.deliberation.conflicts import conflict_condition
 from gallery.curation.shuffle import keys_behind, shuffle_parameters
 from gallery.curation.sorting import Sort, global_prior, order_terms, ordered
 from gallery.extensions import db
@@ -150,7 +152,8 @@ def _other_filters(user_id, query: GalleryQuery) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.unvoted:
         mine = exists().where(Vote.work_id == Work.id, Vote.user_id == user_id)
-        conditions.append(~mine)
+        # Works the curator may still vote on: a declared conflict takes its works out.
+        conditions += [~mine, ~conflict_condition(user_id)]
     if query.transparent:
         conditions.append(Work.has_alpha.is_(True))
     if query.duplicates:
@@ -176,19 +179,25 @@ def _read(statement, params: dict | None = None):
     return db.session.connection().execute(statement, params or {})
 
 
+# What a card shows of its work, in the order of ``Card`` (the score ranking reads them too).
+CARD_WORK_COLUMNS = (
+    Work.id,
+    Work.title,
+    Work.status,
+    Work.published,
+    Work.selected,
+    Work.width,
+    Work.height,
+    Work.has_alpha,
+    Work.derivative_widths,
+)
+
+
 def _card_columns(user_id) -> list:
     """Return a card's columns, with its vote aggregates as correlated subqueries."""
     of_work = Vote.work_id == Work.id
     return [
-        Work.id,
-        Work.title,
-        Work.status,
-        Work.published,
-        Work.selected,
-        Work.width,
-        Work.height,
-        Work.has_alpha,
-        Work.derivative_widths,
+        *CARD_WORK_COLUMNS,
         Entry.credit,
         select(func.count()).where(of_work).scalar_subquery().label("votes"),
         select(func.coalesce(func.sum(Vote.score), 0))
@@ -259,13 +268,13 @@ def _grid_statements(shape: GalleryQuery) -> tuple[Select, Select]:
 
 
 @functools.cache
-def _state(status: WorkStatus, published: bool, selected: bool) -> WorkState:
+def card_state(status: WorkStatus, published: bool, selected: bool) -> WorkState:
     """Return a card's state from its columns (a handful of combinations, each worked out once)."""
     return WorkState.of(status, published=bool(published), selected=bool(selected))
 
 
 @functools.cache
-def _widths(text: str) -> tuple[int, ...]:
+def card_widths(text: str) -> tuple[int, ...]:
     """Return the derivative widths stored as ``"320,640"`` (nearly every work shares one)."""
     return tuple(int(w) for w in text.split(",") if w)
 
@@ -279,17 +288,24 @@ def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
     if query.sort == Sort.SCORE:
         params["prior"] = global_prior()
         params.update(shuffle_parameters(user.id))
+    cards = cards_from(_read(page, params), blind=blind)
+    return Page(cards=cards, total=total, number=number, behind=bool(behind))
+
+
+def cards_from(rows: Iterable, *, blind: bool) -> list[Card]:
+    """Return the cards of ``rows`` of card columns, in order: ``CARD_WORK_COLUMNS``, then
+    credit, votes, total score, the curator's own score and the near-duplicate flag."""
     # Rows unpack as plain tuples, and widths parse once per distinct value: reading the
     # columns by name and splitting every card's widths cost more than the page's SQL.
-    cards = [
+    return [
         Card(
             id=id_,
             title=title,
-            status=_state(status, published, selected),
+            status=card_state(status, published, selected),
             width=width,
             height=height,
             has_alpha=has_alpha,
-            widths=_widths(widths),
+            widths=card_widths(widths),
             credit=None if blind else credit,
             votes=votes,
             total=total_score,
@@ -311,6 +327,5 @@ def gallery_page(*, user, query: GalleryQuery, blind: bool) -> Page:
             total_score,
             mine,
             flagged,
-        ) in _read(page, params)
+        ) in rows
     ]
-    return Page(cards=cards, total=total, number=number, behind=bool(behind))

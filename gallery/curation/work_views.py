@@ -7,6 +7,9 @@ from flask_babel import gettext as _
 
 from gallery.accounts.access import require
 from gallery.curation.context import gallery_query, me, work_url
+from gallery.curation.deliberation.comments import MAX_LENGTH, Visibility, thread, visibility
+from gallery.curation.deliberation.conflicts import conflicts_on, has_conflict
+from gallery.curation.deliberation.forms import CommentForm
 from gallery.curation.duplicates import open_pairs
 from gallery.curation.forms import (
     ButtonForm,
@@ -15,14 +18,14 @@ from gallery.curation.forms import (
     MergeForm,
     VoteForm,
 )
-from gallery.curation.history import decision_log
+from gallery.curation.history import decision_log, work_log
 from gallery.curation.navigation import neighbours, next_to_judge
 from gallery.curation.operations import cast_vote, possible_actions, retract_vote
 from gallery.curation.scores.queries import work_scores
 from gallery.extensions import db
 from gallery.intake import print_width_mm
 from gallery.models import Work
-from gallery.permissions import can_curate, can_vote
+from gallery.permissions import can_curate, can_moderate, can_vote
 
 # Real sticker sizes shown on screen (CSS millimetres).
 REAL_SIZES_MM = (50, 75)
@@ -30,25 +33,49 @@ REAL_SIZES_MM = (50, 75)
 
 @require(can_curate)
 def work(work_id: int):
-    """Show one work: image, real size, print suitability, votes, decisions, duplicates."""
-    work = db.get_or_404(Work, work_id)
+    """Show one work: image, real size, print suitability, votes, discussion, decisions."""
+    return render_work(db.get_or_404(Work, work_id))
+
+
+def render_work(work: Work, *, comment_form=None, editing=None):
+    """Render the work page; a refused comment form comes back with its text and errors.
+
+    ``editing``: (comment id, form) of a comment edit that was refused, shown open.
+    """
     user = me()
     query = gallery_query()
     previous_id, next_id = neighbours(user=user, query=query, work_id=work.id)
     sharp_mm = print_width_mm(work.width, current_app.config["PRINT_DPI"])
+    scores = work_scores(work_id=work.id, user_id=user.id)
+    conflicted = has_conflict(user, work)
+    seen = visibility(
+        user=user, work=work, voted=scores.my_score is not None, conflicted=conflicted
+    )
+    comments = thread(work)
+    shown = comments if seen is Visibility.SHOWN else []
+    decisions = decision_log(work)
     return render_template(
         "curation/work.html",
         work=work,
         query=query,
         previous_url=work_url(previous_id, query) if previous_id else None,
         next_url=work_url(next_id, query) if next_id else None,
-        scores=work_scores(work_id=work.id, user_id=user.id),
+        scores=scores,
         blind_mode=user.blind_mode,
         sharp_mm=sharp_mm,
         real_sizes=[(mm, mm <= sharp_mm) for mm in REAL_SIZES_MM],
         siblings=[w for w in work.entry.works if w.id != work.id],
         pairs=open_pairs(work),
-        decisions=decision_log(work),
+        decisions=decisions,
+        log=work_log(decisions, shown),
+        comments=shown,
+        hidden_comments=len(comments) - len(shown),
+        discussion=seen,
+        comment_form=comment_form or CommentForm(formdata=None),
+        comment_max=MAX_LENGTH,
+        editing=editing or (None, None),
+        conflicted=conflicted,
+        conflicts=conflicts_on(work) if can_moderate(user) else [],
         vote_form=VoteForm(),
         decide_form=DecideForm(),
         actions=possible_actions(work),

@@ -11,6 +11,7 @@ from gallery.models.curation import (
     Vote,
 )
 from gallery.models.deletions import Deletion, DeletionReason
+from gallery.models.deliberation import Comment, Conflict
 from gallery.models.packs import Pack
 from gallery.models.pages import Page
 from gallery.models.pairwise import (
@@ -25,8 +26,10 @@ from gallery.models.printing import Export, ExportItem, ExportState
 from gallery.models.submissions import Entry, Licence, Work, WorkState, WorkStatus
 
 __all__ = [
+    "Comment",
     "Comparison",
     "ComparisonOutcome",
+    "Conflict",
     "Decision",
     "DecisionAction",
     "DecisionSource",

@@ -24,6 +24,21 @@
     if (keys) { keys.open = !keys.open; }
   }
 
+  function writeComment() {
+    var box = document.querySelector("#comment-form textarea");
+    if (box) { box.focus(); }
+  }
+
+  // Ctrl+Enter (⌘+Enter) posts the comment being written, as in most discussion tools.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || !target || target.tagName !== "TEXTAREA" || !target.form) {
+      return;
+    }
+    event.preventDefault();
+    target.form.requestSubmit();
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) {
       return;
@@ -32,6 +47,7 @@
     else if (event.key === "ArrowRight") { follow("next-work"); }
     else if (event.key >= "1" && event.key <= "5" && event.key.length === 1) { score(event.key); }
     else if (event.key === "?") { toggleKeys(); }
+    else if (event.key === "c") { writeComment(); }
     else if (event.key === "Escape") { var keys = document.getElementById("keys"); if (keys) { keys.open = false; } return; }
     else { return; }
     event.preventDefault();

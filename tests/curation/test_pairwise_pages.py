@@ -317,3 +317,27 @@ def test_curators_answering_at_once_never_see_an_error(app, login_user_as):
             by_curator.setdefault(user, []).append(frozenset((left, right)))
     assert len(pairs) >= 20
     assert all(len(set(mine)) == len(mine) for mine in by_curator.values())
+
+
+def test_an_empty_shortlist_says_so_and_offers_every_work_being_judged(app, client, login_user_as):
+    """Not "you have judged them all": the pool is empty, and pool=judging is one click away."""
+    login_user_as(client, app, "curator")
+    make_works(count=3, app=app)
+    html = client.get("/curate/pairs").get_data(as_text=True)
+    assert "The shortlist is empty" in html and "No pair is left" not in html
+    assert 'href="/curate/pairs?pool=judging">Compare all new and shortlisted works instead' in html
+    assert 'name="winner"' in client.get("/curate/pairs?pool=judging").get_data(as_text=True)
+    make_work(state=WorkStatus.SHORTLISTED, app=app)
+    single = client.get("/curate/pairs").get_data(as_text=True)
+    assert "The shortlist holds a single work: comparing needs at least two." in single
+    client.set_cookie("lang", "ru", domain="gallery.test")
+    russian = client.get("/curate/pairs?pool=shortlisted").get_data(as_text=True)
+    assert "В коротком списке одна работа" in russian and "pool=judging" in russian
+
+
+def test_an_empty_judging_pool_says_nothing_waits_for_a_decision(app, client, login_user_as):
+    """With every work decided there is no other pool to offer."""
+    login_user_as(client, app, "curator")
+    make_works(count=2, state=WorkStatus.DECLINED, app=app)
+    html = client.get("/curate/pairs?pool=judging").get_data(as_text=True)
+    assert "Fewer than two works are waiting for a decision" in html

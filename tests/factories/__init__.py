@@ -1,5 +1,5 @@
 """Factories shared by every test package: the one place tests make entries, works, staff,
-votes, decisions, exports and packs.
+votes, decisions, comparisons, comments, conflicts, exports and packs.
 
 - ``make_*`` writes rows directly (files only when asked): fast, and free to build states
   the product would refuse. ``store_*`` goes through the real operation (the intake and
@@ -12,7 +12,13 @@ votes, decisions, exports and packs.
 """
 
 from tests.factories.accounts import STAFF_PASSWORD, Staff, make_staff, make_user
-from tests.factories.curation import make_decision, make_vote
+from tests.factories.curation import (
+    make_comment,
+    make_comparison,
+    make_conflict,
+    make_decision,
+    make_vote,
+)
 from tests.factories.files import image_bytes, pdf_bytes, series_png, webp_bytes
 from tests.factories.packs import make_pack, store_pack
 from tests.factories.printing import make_export
@@ -31,6 +37,9 @@ __all__ = [
     "STAFF_PASSWORD",
     "Staff",
     "image_bytes",
+    "make_comment",
+    "make_comparison",
+    "make_conflict",
     "make_decision",
     "make_entry",
     "make_export",

@@ -11,11 +11,11 @@ from sqlalchemy import create_engine, func, select, text
 
 from gallery import create_app
 from gallery.extensions import db
-from gallery.models import Entry, Work
+from gallery.models import Comment, Conflict, Entry, Work
 from gallery.ops.backup import BackupError, backup, restore, verify
 from gallery.storage.files import get_storage
 from tests.conftest import database_url
-from tests.factories import image_bytes, store_work
+from tests.factories import image_bytes, make_comment, make_conflict, make_user, store_work
 
 
 @pytest.fixture
@@ -262,3 +262,26 @@ def test_a_new_sqlite_database_file_is_private(tmp_path):
         if path.exists():
             assert path.stat().st_mode & 0o777 == 0o600, name
     assert (tmp_path / "fresh.sqlite3").exists()
+
+
+def test_comments_and_conflicts_travel_in_a_backup_but_not_those_of_deleted_works(
+    app, tmp_path, restore_target
+):
+    """They are rows like votes: restored with the database, gone with their work."""
+    with app.app_context():
+        kept = store_work(title="kept")
+        secret = store_work(image=SECRET_PNG, credit=SECRET_CREDIT, claim_token=SECRET_CLAIM)
+        curator = make_user("curator")
+        make_comment(user=curator, work=kept, body="Strong, keep it.")
+        make_comment(user=curator, work=secret, body="About the deleted one.")
+        make_conflict(user=curator, work=kept)
+        make_conflict(user=curator, work=secret)
+        kept_ids = (kept.id, kept.entry_id)
+        delete_by_artist()
+        backup(tmp_path / "backup")
+    with restore_target.app_context():
+        db.session.remove()
+        restore(tmp_path / "backup")
+        comments = db.session.execute(select(Comment.work_id, Comment.body)).all()
+        assert [tuple(c) for c in comments] == [(kept_ids[0], "Strong, keep it.")]
+        assert db.session.scalars(select(Conflict.entry_id)).all() == [kept_ids[1]]

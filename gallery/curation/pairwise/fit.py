@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import exists, func, or_, select, union_all
+from sqlalchemy import exists, func, or_, select
 
+from gallery.curation.pairwise.counts import judged_per_work
 from gallery.curation.pairwise.maths import (
     Comparison as Judgement,
 )
@@ -153,18 +154,18 @@ def pool_work_ids(pool: PairPool) -> list[int]:
     )
 
 
+def pool_size(pool: PairPool) -> int:
+    """Return how many works the pool pairs."""
+    counted = select(func.count()).select_from(Work).where(Work.status.in_(pool.statuses))
+    return db.session.scalar(counted) or 0
+
+
 def judged_counts() -> dict[int, int]:
     """Return how many judged (not skipped) comparisons each work has been in."""
 
     def build() -> dict[int, int]:
         """Count appearances on either side in SQL."""
-        judged = Comparison.outcome != ComparisonOutcome.SKIP
-        sides = union_all(
-            select(Comparison.left_id.label("work_id")).where(judged),
-            select(Comparison.right_id.label("work_id")).where(judged),
-        ).subquery()
-        rows = db.session.execute(select(sides.c.work_id, func.count()).group_by(sides.c.work_id))
-        return {int(w): int(n) for w, n in rows}
+        return {int(w): int(n) for w, n in db.session.execute(judged_per_work())}
 
     return _cached("counts", fingerprint(), build)
 

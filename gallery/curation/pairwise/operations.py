@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from gallery.curation.deliberation.conflicts import conflicted_work_ids, refuse_if_conflicted
 from gallery.curation.pairwise.fit import (
     REFRESH_ROW,
     as_utc,
@@ -114,6 +115,7 @@ def record_comparison(
         raise PairRefused(_l("A work cannot be compared with itself."))
     if WorkStatus.WITHDRAWN in (left.status, right.status):
         raise PairRefused(_l("The artist withdrew one of these works."))
+    refuse_if_conflicted(user, (left, right))
     low, high = sorted((left.id, right.id))
     in_pool = left.status in pool.statuses and right.status in pool.statuses
     # A work decided on while the pair was on screen still gets the answer its curator gave.
@@ -159,7 +161,9 @@ def reserve_next_pair(
     now = utcnow()
     expired = delete(PairReservation).where(PairReservation.expires_at <= now)
     db.session.execute(expired, execution_options=_NO_SYNC)
-    work_ids = pool_work_ids(pool)
+    # Works of entries the curator declared a conflict with are never handed to them.
+    excluded = conflicted_work_ids(user)
+    work_ids = [work_id for work_id in pool_work_ids(pool) if work_id not in excluded]
     seen = _seen_pairs(user)
     counts = judged_counts()
     reserved = _live_reservations(now)

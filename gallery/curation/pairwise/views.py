@@ -16,6 +16,7 @@ from gallery.curation.pairwise.fit import (
     Readout,
     current_fit,
     listed_counts,
+    pool_size,
     pool_work_ids,
     ranking_rows,
     readout,
@@ -111,6 +112,8 @@ def pairs():
         pool_labels=POOL_LABELS,
         pair=queue[0] if queue else None,
         queue=queue,
+        # Fewer than two works: the pool is empty, not judged through.
+        pool_size=pool_size(pool) if not queue else None,
         form=AnswerForm(),
         progress=progress(pool),
     )

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, literal, null, select
 
-from gallery.curation.queries import PAGE_SIZE
+from gallery.curation.queries import (
+    CARD_WORK_COLUMNS,
+    PAGE_SIZE,
+    Card,
+    GalleryQuery,
+    cards_from,
+    filters_for,
+    flagged_condition,
+)
 from gallery.curation.scores import maths as ranking
 from gallery.curation.sorting import bayesian_expression, global_prior
 from gallery.extensions import db
-from gallery.models import Vote, Work, WorkStatus
+from gallery.models import Vote, Work
 
 
 class RankBy(enum.StrEnum):
@@ -39,6 +47,13 @@ class Scores:
     def visible(self) -> bool:
         """Others' scores show only to a curator who has voted on the work."""
         return self.my_score is not None
+
+
+@dataclass(frozen=True)
+class RankedScores(Scores):
+    """One row of the score ranking: the scores, and the work as the grid's card shows it."""
+
+    card: Card | None = None
 
 
 def curator_scales() -> dict[int, ranking.CuratorScale]:
@@ -92,8 +107,13 @@ def work_scores(*, work_id: int, user_id: int) -> Scores:
     )
 
 
-def ranking_page(*, user_id: int, by: RankBy, page: int) -> tuple[list[Scores], int]:
-    """Return one page of voted, not withdrawn works ranked ``by``, and how many there are."""
+def ranking_page(
+    *, user_id: int, by: RankBy, page: int, query: GalleryQuery | None = None
+) -> tuple[list[RankedScores], int]:
+    """Return one page of voted works matching the grid filters of ``query`` (status,
+    transparent, near-duplicate; withdrawn works only when asked for), ranked ``by``, and
+    how many there are."""
+    query = query or GalleryQuery()
     scales = curator_scales()
     aggregate = (
         select(Vote.work_id.label("work_id"), *_aggregate(scales, user_id))
@@ -109,9 +129,18 @@ def ranking_page(*, user_id: int, by: RankBy, page: int) -> tuple[list[Scores], 
         RankBy.VOTES: aggregate.c.votes,
     }[by]
     statement = (
-        select(Work.id, Work.title, aggregate, bayesian.label("bayesian"))
+        select(
+            *CARD_WORK_COLUMNS,
+            null().label("credit"),
+            aggregate.c.votes,
+            aggregate.c.total,
+            aggregate.c.mine,
+            flagged_condition(),
+            aggregate.c.normalised,
+            bayesian.label("bayesian"),
+        )
         .join(aggregate, aggregate.c.work_id == Work.id)
-        .where(Work.status != WorkStatus.WITHDRAWN)
+        .where(*filters_for(user_id, replace(query, unvoted=False)))
     )
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     terms = [order.desc(), aggregate.c.votes.desc(), Work.id]
@@ -121,19 +150,25 @@ def ranking_page(*, user_id: int, by: RankBy, page: int) -> tuple[list[Scores], 
         hidden = aggregate.c.mine.is_(None)
         terms = [hidden, case((~hidden, order)).desc(), case((~hidden, aggregate.c.votes)).desc()]
         terms.append(Work.id)
-    rows = db.session.execute(
-        statement.order_by(*terms).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
-    )
-    scores = [
-        Scores(
-            work_id=r.id,
-            title=r.title,
-            votes=int(r.votes),
-            mean=float(r.total) / r.votes,
-            bayesian=float(r.bayesian),
-            normalised=float(r.normalised),
-            my_score=r.mine,
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    rows = db.session.execute(statement.order_by(*terms).limit(PAGE_SIZE).offset(offset))
+    return _ranked(rows.all()), total
+
+
+def _ranked(rows: list) -> list[RankedScores]:
+    """Turn result rows of ``ranking_page`` into scores, each with the work's card."""
+    # Credits are never selected: the ranking shows none, blind mode or not.
+    cards = cards_from((row[:14] for row in rows), blind=True)
+    return [
+        RankedScores(
+            work_id=card.id,
+            title=card.title,
+            votes=card.votes,
+            mean=float(card.total) / card.votes,
+            bayesian=float(row.bayesian),
+            normalised=float(row.normalised),
+            my_score=card.my_score,
+            card=card,
         )
-        for r in rows
+        for card, row in zip(cards, rows, strict=True)
     ]
-    return scores, total
