@@ -45,7 +45,7 @@ def work(work_id: int):
         scores=work_scores(work_id=work.id, user_id=user.id),
         blind_mode=user.blind_mode,
         sharp_mm=sharp_mm,
-        real_sizes=[(mm, mm <= sharp_mm) for mm in REAL_SIZES_MM],
+        real_sizes=[(mm, work.is_vector or mm <= sharp_mm) for mm in REAL_SIZES_MM],
         siblings=[w for w in work.entry.works if w.id != work.id],
         pairs=open_pairs(work),
         decisions=decision_log(work),
