@@ -83,6 +83,7 @@ _URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I | re.S)
 _CSS_DROP = re.compile(r"@import[^;]*;?|@font-face\s*\{[^}]*\}|@namespace[^;]*;?", re.I)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
 _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.I)
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>", re.I)
 
 
 class SvgError(Exception):
@@ -99,11 +100,13 @@ def clean_svg(data: bytes) -> bytes:
     data = _gunzip(data)
     if _ENTITY_DECL.search(data) or _DOCTYPE_SUBSET.search(data):
         raise SvgError("svg_entities")
-    root = _parse(data)
+    # A plain DOCTYPE (SVG 1.1's public DTD) only names a DTD; libxml2 would still try to
+    # load it, so it goes before parsing (nothing is ever fetched either way).
+    root = _parse(_DOCTYPE.sub(b"", data, count=1))
     cleaner = _Cleaner()
     cleaner.element(root)
-    _check_expansion(root)
     cleaner.rename(root)
+    _check_expansion(root)
     etree.cleanup_namespaces(root, top_nsmap={None: SVG})
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True)
 
@@ -313,16 +316,16 @@ def _rename_selectors(css: str, ids: dict[str, str], classes: dict[str, str]) ->
 def _check_expansion(root: etree._Element) -> None:
     """Refuse when following every <use> would draw too many elements (a "use bomb")."""
     by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
-    memo: dict[int, int] = {}
-    visiting: set[int] = set()
+    # Keyed by the element itself: lxml proxies stay the same object while referenced.
+    memo: dict[etree._Element, int] = {}
+    visiting: set[etree._Element] = set()
 
     def cost(el: etree._Element) -> int:
-        key = id(el)
-        if key in memo:
-            return memo[key]
-        if key in visiting:
+        if el in memo:
+            return memo[el]
+        if el in visiting:
             raise SvgError("vector_too_complex", what="use-cycle")
-        visiting.add(key)
+        visiting.add(el)
         total = 1
         for child in el:
             total += cost(child)
@@ -330,8 +333,8 @@ def _check_expansion(root: etree._Element) -> None:
         target = by_id.get(href[1:]) if href and href.startswith("#") else None
         if target is not None:
             total += cost(target)
-        visiting.discard(key)
-        memo[key] = total
+        visiting.discard(el)
+        memo[el] = total
         if total > MAX_EXPANDED:
             raise SvgError("vector_too_complex", what="use")
         return total
