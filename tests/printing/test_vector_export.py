@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-import pdfplumber
 import pytest
 from sqlalchemy import select
 
@@ -15,35 +12,18 @@ from gallery.storage import keys as filekeys
 from gallery.storage.files import get_storage
 from tests.conftest import log_in_as
 from tests.factories import store_work
-from tests.printing.export_kit import close_app, export_id_from, form_query, make_app, post_export
+from tests.printing.export_kit import (
+    close_app,
+    embedded_ppi,
+    export_id_from,
+    form_query,
+    make_app,
+    one_square,
+    post_export,
+)
 from tests.vector_files import IDENTIFYING, inkscape_svg, pdf_drawing
 
 PPI = 300
-LAYOUT = """
-id = "{id}"
-name = "One {mm} mm square"
-mode = "plain"
-page = {{ size = "custom", width_mm = {page_w}, height_mm = {page_h} }}
-label = {{ shape = "rect", width_mm = {mm}, height_mm = {mm} }}
-
-[[grid]]
-columns = 1
-rows = 1
-x0_mm = {x0}
-y0_mm = {y0}
-dx_mm = {dx}
-dy_mm = {dy}
-"""
-
-
-def one_square(folder, mm: int) -> str:
-    """Write a layout with one ``mm`` square label centred on a page just big enough."""
-    layout_id = f"one-square-{mm}"
-    page = mm + 40
-    (folder / f"{layout_id}.toml").write_text(
-        LAYOUT.format(id=layout_id, mm=mm, page_w=page, page_h=page, x0=20, y0=20, dx=mm, dy=mm)
-    )
-    return layout_id
 
 
 @pytest.fixture
@@ -80,19 +60,6 @@ def export(app, client, layout: str, work_ids) -> bytes:
     download = client.get(f"/print/exports/{export_id}/download")
     assert download.status_code == 200, download.status_code
     return download.data
-
-
-def embedded_ppi(pdf: bytes) -> list[tuple[float, float]]:
-    """Return (horizontal, vertical) pixels per inch of every image on every page."""
-    found = []
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        for page in document.pages:
-            for image in page.images:
-                width_in = (image["x1"] - image["x0"]) / 72
-                height_in = (image["bottom"] - image["top"]) / 72
-                src_w, src_h = image["srcsize"]
-                found.append((src_w / width_in, src_h / height_in))
-    return found
 
 
 def test_drawings_export_at_150_mm_with_300_ppi_rasters(app, renders):
