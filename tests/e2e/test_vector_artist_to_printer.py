@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 import pytest
@@ -10,7 +9,7 @@ from sqlalchemy import select
 
 from gallery.extensions import db
 from gallery.models import Work
-from tests.browser import log_in_page
+from tests.browser import export_and_download, log_in_page, send_submission
 from tests.factories import make_staff, set_state
 from tests.printing.export_kit import embedded_ppi, form_query, one_square
 from tests.vector_files import inkscape_svg, pdf_drawing
@@ -22,15 +21,7 @@ def test_drawings_from_the_form_print_at_300_ppi_at_150_mm(page, live_app, tmp_p
     svg.write_bytes(inkscape_svg())
     ai.write_bytes(pdf_drawing())
 
-    page.goto("/submit")
-    page.set_input_files("input[name='images-0-file']", str(svg))
-    page.set_input_files("input[name='images-1-file']", str(ai))
-    page.fill("input[name='credit']", "Маша К.")
-    page.check("input[name='consent_publish']")
-    page.check("input[name='consent_print']")
-    page.wait_for_timeout(1100)  # the time trap refuses forms sent within a second
-    page.click("button[type='submit']")
-    page.wait_for_url(re.compile(r"/submit/receipt$"))
+    send_submission(page, [svg, ai], credit="Маша К.")
     assert page.get_by_text("vector: sharp at any size").count() == 2
 
     with live_app.app_context():
@@ -47,14 +38,7 @@ def test_drawings_from_the_form_print_at_300_ppi_at_150_mm(page, live_app, tmp_p
 
     log_in_page(page, make_staff(live_app, "printer"))
     page.goto("/print?" + urlencode(form_query(layout, ids, bleed_mm="0"), doseq=True))
-    page.click("button:has-text('Preview')")
-    page.wait_for_selector("svg image")
-    page.click("button:has-text('Create PDF')")
-    page.wait_for_url(re.compile(r"/print/exports/\d+$"))
-    page.wait_for_selector("a:has-text('Download PDF')", timeout=120_000)
-    with page.expect_download() as download_info:
-        page.click("a:has-text('Download PDF')")
-    pdf = download_info.value.path().read_bytes()
+    pdf = export_and_download(page, stickers=2)
 
     found = embedded_ppi(pdf)
     assert len(found) == 2

@@ -171,8 +171,7 @@ def _render_vectors(
         vector_key = placement.sticker.vector_key
         if vector_key not in sources:
             sources[vector_key] = storage.read(vector_key)
-        width, height = (int(v) for v in placement.image_px)
-        box = (height, width) if placement.rotated else (width, height)
+        box = artwork_size(placement.image_px, rotated=bool(placement.rotated))
         kind = "svg" if vector_key.endswith(".svg") else "pdf"
         items.append(sandbox.Item(kind, sources[vector_key], boxes=(box,)))
     base, each = VECTOR_SECONDS
@@ -216,6 +215,15 @@ def source_key(sticker: Any, image_px: tuple[int, int], *, rotated: bool) -> str
     return print_key if width <= have[0] and height <= have[1] else sticker.image_key
 
 
+def artwork_size(size: tuple[int, int], *, rotated: bool) -> tuple[int, int]:
+    """Return the artwork's own pixel size for ``size`` as placed (turned a quarter if rotated).
+
+    The artwork is shrunk (or drawn) in its own orientation, then turned clockwise.
+    """
+    width, height = max(1, int(size[0])), max(1, int(size[1]))
+    return (height, width) if rotated else (width, height)
+
+
 def render_raster(
     master: bytes | BinaryIO,
     *,
@@ -225,10 +233,7 @@ def render_raster(
     cmyk_icc: bytes | None = None,
 ) -> bytes:
     """Decode ``master`` once and return encoded print-raster bytes of exactly ``size`` pixels."""
-    width, height = max(1, int(size[0])), max(1, int(size[1]))
-    # The artwork is shrunk in its own orientation, then turned a quarter clockwise.
-    target = (height, width) if rotated else (width, height)
-    image, icc = _decode_for(master, target)
+    image, icc = _decode_for(master, artwork_size(size, rotated=rotated))
     return finish_raster(image, icc=icc, size=size, rotated=rotated, alpha=alpha, cmyk_icc=cmyk_icc)
 
 
@@ -242,8 +247,7 @@ def finish_raster(
     cmyk_icc: bytes | None = None,
 ) -> bytes:
     """Bring artwork pixels to print: sRGB or CMYK, exactly ``size`` as placed, encoded."""
-    width, height = max(1, int(size[0])), max(1, int(size[1]))
-    target = (height, width) if rotated else (width, height)
+    target = artwork_size(size, rotated=rotated)
     image = _to_srgb(image, icc, keep_alpha=alpha and not cmyk_icc)
     if image.size != target:
         image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
