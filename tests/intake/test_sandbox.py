@@ -130,3 +130,15 @@ def test_a_render_that_eats_memory_fails_inside_the_worker() -> None:
 def test_the_renderer_command_is_found() -> None:
     """resvg is installed where the worker looks for it (scripts/setup.sh installs it)."""
     assert Path(sandbox.renderer_path()).is_file()
+
+
+def test_a_print_batch_with_a_long_budget_renders_every_drawing() -> None:
+    """A batch's CPU budget may exceed one upload's: it lowers the worker's ceiling, no error."""
+    drawing = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        b'<rect width="10" height="10" fill="red"/></svg>'
+    )
+    items = [sandbox.Item("svg", drawing, boxes=((64, 64),))] * 30
+    outcomes = sandbox.run(items, max_pixels=1_000_000, seconds=130, cpu_seconds=130)
+    assert [outcome.refusal for outcome in outcomes] == [None] * 30
+    assert {outcome.renders[0].image().size for outcome in outcomes} == {(64, 64)}

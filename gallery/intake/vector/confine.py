@@ -79,11 +79,13 @@ def confine(
 def lower_cpu_limit(seconds: int) -> None:
     """Tighten the CPU limit for the job at hand (limits can only ever be lowered)."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    seconds = max(1, seconds)
+    soft = int(sum(os.times()[:2])) + 1 + max(1, seconds)
     if hard != resource.RLIM_INFINITY:
-        seconds = min(seconds, hard)
-    used = int(sum(os.times()[:2])) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (used + seconds, used + seconds + 1))
+        soft = min(soft, hard - 1)
+        hard = min(hard, soft + 1)
+    else:
+        hard = soft + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 def _limits(*, cpu_seconds: int, memory_bytes: int, open_files: int) -> None:

@@ -38,8 +38,9 @@ _FAMILIES = (
     ("--fantasy-family", "DejaVu Sans"),
 )
 _SYSTEM_LIBS = ["/lib", "/lib64", "/usr/lib", "/usr/lib64"]
-# Warm start: the process may wait for its job for a long time; it uses no CPU meanwhile.
-_IDLE_CPU_SECONDS = 60
+# The ceiling for any job (a batch of drawings for print); each job lowers it to its own
+# budget once its header is read. Waiting for a job uses no CPU.
+_IDLE_CPU_SECONDS = 600
 _MEMORY_BYTES = 2 * 1024**3
 
 
