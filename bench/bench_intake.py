@@ -153,7 +153,7 @@ def sticker_pdf() -> bytes:
     page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
     circle = "141.7 277 m 217 277 277 217 277 141.7 c 277 66 217 6 141.7 6 c "
     circle += "66 6 6 66 6 141.7 c 6 217 66 277 141.7 277 c h"
-    content = [f"q 1 0.8 0 rg 0.13 g 4 w {circle} B Q"]
+    content = [f"q 1 0.8 0 rg 0.13 G 4 w {circle} B Q"]
     for n in range(12):
         shade = n / 12
         content.append(

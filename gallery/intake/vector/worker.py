@@ -38,6 +38,7 @@ _FAMILIES = (
     ("--fantasy-family", "DejaVu Sans"),
 )
 _SYSTEM_LIBS = ["/lib", "/lib64", "/usr/lib", "/usr/lib64"]
+_LIB_PATHS = ("stdlib", "platstdlib", "purelib", "platlib")
 # The ceiling for any job (a batch of drawings for print); each job lowers it to its own
 # budget once its header is read. Waiting for a job uses no CPU.
 _IDLE_CPU_SECONDS = 600
@@ -57,7 +58,9 @@ def main(argv: list[str]) -> int:
     """Confine, read one job, answer it frame by frame, exit."""
     resvg, font_dirs = argv[1], argv[2:]
     Image.init()
-    libs = [p for p in {*sysconfig.get_paths().values()} if os.path.isdir(p)]
+    # The interpreter's own libraries only (not sysconfig's "data" prefix, which may be /usr).
+    paths = sysconfig.get_paths()
+    libs = [paths[k] for k in _LIB_PATHS if os.path.isdir(paths.get(k, ""))]
     try:
         confine(
             read_paths=[*font_dirs, *libs],
