@@ -24,6 +24,7 @@ import os
 import platform
 import resource
 import struct
+import sys
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -68,6 +69,8 @@ def confine(
     open_files: int = 64,
 ) -> dict[str, object]:
     """Apply every restriction to this process for good; return what was applied."""
+    if not sys.platform.startswith("linux"):
+        raise ConfineError(f"no confinement on {sys.platform}: Linux only")
     _limits(cpu_seconds=cpu_seconds, memory_bytes=memory_bytes, open_files=open_files)
     _no_new_privs()
     applied: dict[str, object] = {"netns": _new_network_namespace()}
