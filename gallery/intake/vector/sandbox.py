@@ -118,7 +118,7 @@ def run(
     try:
         _exchange(worker, payload, reader, deadline=started + seconds)
     finally:
-        _kill(worker)
+        _end(worker, finished=reader.ended)
         _start_spare()
     log.info(
         "vector worker: %d item(s) in %.0f ms, exit %s",
@@ -314,6 +314,14 @@ def renderer_path() -> str:
     if found is None:
         raise SandboxUnavailableError("the resvg command is not installed")
     return found
+
+
+def _end(worker: subprocess.Popen, *, finished: bool) -> None:
+    """Let a worker that answered exit by itself (it does at once); kill any other."""
+    if finished:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=1)
+    _kill(worker)
 
 
 def _kill(worker: subprocess.Popen) -> None:

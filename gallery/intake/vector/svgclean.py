@@ -208,6 +208,10 @@ class _Cleaner:
                     continue
             elif key == "style":
                 value = clean_css(value)
+            elif key == "requiredExtensions":
+                # Names an editor's extension URL: keep it unsupported (so <switch> still
+                # skips that branch) without saying which editor.
+                value = "x"
             elif "url(" in value.lower():
                 value = _internal_urls(value)
             elif key == "id":
