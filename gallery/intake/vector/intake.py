@@ -83,8 +83,8 @@ def process_vector(data: bytes, kind: str, *, limits: Limits) -> ProcessedImage:
         source_format=kind.upper(),
         frames=1,
         content_sha256=str(derived["sha256"]),
-        phash=int(derived["phash"]),  # type: ignore[call-overload]
-        derivatives=derived["webp"],  # type: ignore[arg-type]
+        phash=int(derived["phash"]),
+        derivatives=derived["webp"],
         vector_source=outcome.source,
         vector_ext=kind,
     )
