@@ -10,6 +10,7 @@ time. Screenshots of failing tests are kept under `test-artifacts/` for CI to co
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -122,3 +123,31 @@ def log_in_page(page, staff) -> None:
     page.fill("input[name='password']", staff.password)
     page.click("main button[type='submit']")
     page.wait_for_load_state()
+
+
+def export_and_download(page, *, stickers: int) -> bytes:
+    """On the print page: preview ``stickers`` stickers, create the PDF, return the download."""
+    page.click("button:has-text('Preview')")
+    page.wait_for_selector("svg image")
+    assert page.locator("svg image").count() == stickers
+    page.click("button:has-text('Create PDF')")
+    page.wait_for_url(re.compile(r"/print/exports/\d+$"))
+    page.wait_for_selector("a:has-text('Download PDF')", timeout=120_000)
+    with page.expect_download() as download_info:
+        page.click("a:has-text('Download PDF')")
+    return download_info.value.path().read_bytes()
+
+
+def send_submission(page, files, *, credit: str, titles=()) -> None:
+    """Fill the public form with ``files`` (paths), a credit and both consents, and send it."""
+    page.goto("/submit")
+    for slot, path in enumerate(files):
+        page.set_input_files(f"input[name='images-{slot}-file']", str(path))
+        if slot < len(titles):
+            page.fill(f"input[name='images-{slot}-title']", titles[slot])
+    page.fill("input[name='credit']", credit)
+    page.check("input[name='consent_publish']")
+    page.check("input[name='consent_print']")
+    page.wait_for_timeout(1100)  # the time trap refuses forms sent within a second
+    page.click("button[type='submit']")
+    page.wait_for_url(re.compile(r"/submit/receipt$"))

@@ -63,7 +63,7 @@ def render_work(work: Work, *, comment_form=None, editing=None):
         scores=scores,
         blind_mode=user.blind_mode,
         sharp_mm=sharp_mm,
-        real_sizes=[(mm, mm <= sharp_mm) for mm in REAL_SIZES_MM],
+        real_sizes=[(mm, work.is_vector or mm <= sharp_mm) for mm in REAL_SIZES_MM],
         siblings=[w for w in work.entry.works if w.id != work.id],
         pairs=open_pairs(work),
         decisions=decisions,

@@ -82,11 +82,17 @@ def encode_print_source(im: Image.Image, master_format: str) -> tuple[int, bytes
     return factor, buf.getvalue()
 
 
-def make_previews(im: Image.Image) -> dict[int, Image.Image]:
-    """Resize for every preview width, largest first, each from the previous (cheaper) one."""
+def make_previews(
+    im: Image.Image, sizes: dict[int, tuple[int, int]] | None = None
+) -> dict[int, Image.Image]:
+    """Resize for every preview width, largest first, each from the previous (cheaper) one.
+
+    ``sizes`` defaults to the previews of ``im`` itself; a vector work passes those of its
+    master, made from a smaller render.
+    """
     previews: dict[int, Image.Image] = {}
     source = im
-    for nominal, size in derivative_sizes(*im.size).items():
+    for nominal, size in (sizes or derivative_sizes(*im.size)).items():
         if size != source.size:
             source = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
             strip_metadata(source)

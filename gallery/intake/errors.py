@@ -13,13 +13,20 @@ class Refusal(enum.StrEnum):
     FILE_TOO_LARGE = "file_too_large"
     NOT_AN_IMAGE = "not_an_image"
     UNSUPPORTED_FORMAT = "unsupported_format"
-    SVG = "svg"
-    PDF = "pdf"
     HEIC = "heic"
     TOO_MANY_PIXELS = "too_many_pixels"
     TOO_SMALL = "too_small"
     DAMAGED = "damaged"
     TOO_MANY_FRAMES = "too_many_frames"
+    POSTSCRIPT = "postscript"
+    PDF_PAGES = "pdf_pages"
+    PDF_ENCRYPTED = "pdf_encrypted"
+    SVG_ENTITIES = "svg_entities"
+    VECTOR_DAMAGED = "vector_damaged"
+    VECTOR_TOO_COMPLEX = "vector_too_complex"
+    VECTOR_SIZE = "vector_size"
+    VECTOR_BLANK = "vector_blank"
+    VECTOR_UNAVAILABLE = "vector_unavailable"
 
 
 class IntakeError(Exception):

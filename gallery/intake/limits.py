@@ -20,6 +20,8 @@ class Limits:
     max_pixels: int = 40_000_000
     min_side: int = 1
     max_bytes: int = 30 * 1024 * 1024
+    # Wall clock for cleaning and rendering one vector upload in the sandbox.
+    vector_seconds: float = 10.0
 
 
 def derivative_sizes(width: int, height: int) -> dict[int, tuple[int, int]]:

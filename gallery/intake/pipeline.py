@@ -22,6 +22,7 @@ from gallery.intake.limits import Limits
 from gallery.intake.normalise import normalise
 from gallery.intake.result import ProcessedImage
 from gallery.intake.sniff import sniff
+from gallery.intake.vector.intake import process_vector
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ def _process(data: bytes, limits: Limits) -> ProcessedImage:
             Refusal.FILE_TOO_LARGE, {"bytes": len(data), "max_bytes": limits.max_bytes}
         )
     sniffed = sniff(data)
+    if sniffed.vector:
+        return process_vector(data, sniffed.vector, limits=limits)
     decoded = decode(data, sniffed, limits=limits)
     normal = normalise(decoded.image, icc_profile=decoded.icc_profile)
     image = normal.image

@@ -24,6 +24,9 @@ class ProcessedImage:
     # The master reduced by ``print_factor``, in its format, for exports; None when small.
     print_factor: int = 1
     print_source: bytes | None = None
+    # A vector upload's cleaned source ("svg" or "pdf"); exports render it at print size.
+    vector_source: bytes | None = None
+    vector_ext: str = ""
 
     def __repr__(self) -> str:
         """Keep logs short: sizes and hashes, never the image bytes."""
@@ -31,5 +34,5 @@ class ProcessedImage:
             f"ProcessedImage({self.master_format} {self.width}x{self.height}, "
             f"alpha={self.has_alpha}, source={self.source_format}, frames={self.frames}, "
             f"sha256={self.content_sha256[:12]}…, derivatives={sorted(self.derivatives)}, "
-            f"print_factor={self.print_factor})"
+            f"print_factor={self.print_factor}, vector={self.vector_ext or '-'})"
         )

@@ -1,13 +1,15 @@
 """Decide what an upload is from its first bytes, before any decoder sees it.
 
 The file name and the browser's Content-Type are never consulted: both are chosen by the
-uploader. Only four containers go on to Pillow; everything else is refused here, so the
-EPS (Ghostscript), PSD, TIFF and other decoders can never run on an upload.
+uploader. Only four containers go on to Pillow, and SVG (SVGZ) and PDF to the confined vector
+worker (an Illustrator .ai that is a PDF inside is a PDF); everything else is refused here,
+so the EPS (Ghostscript), PSD, TIFF and other decoders can never run on an upload.
 """
 
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass
 
 from gallery.intake.errors import IntakeError, Refusal
@@ -31,8 +33,6 @@ _UNSUPPORTED_PREFIXES: tuple[tuple[bytes, str], ...] = (
     (b"IIU\x00", "RAW"),
     (b"FUJIFILMCCD-RAW", "RAW"),
     (b"8BPS", "PSD"),
-    (b"%!PS", "EPS"),
-    (b"\xc5\xd0\xd3\xc6", "EPS"),
     (b"\x00\x00\x00\x0cjP  \r\n\x87\n", "JPEG2000"),
     (b"\xff\x4f\xff\x51", "JPEG2000"),
     (b"\x00\x00\x00\x0cJXL \r\n\x87\n", "JXL"),
@@ -60,10 +60,14 @@ _SNIFF_TEXT_BYTES = 4096
 
 @dataclass(frozen=True)
 class Sniffed:
-    """An accepted container: the Pillow format to allow, and whether its pixels are lossless."""
+    """An accepted container: the Pillow format to allow, and whether its pixels are lossless.
+
+    ``vector`` is "svg" or "pdf" for drawings, which never reach Pillow.
+    """
 
     format: str
     lossless: bool
+    vector: str = ""
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -76,24 +80,49 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed("GIF", lossless=True)
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return Sniffed("WEBP", lossless=_webp_is_lossless(data))
+    if b"%PDF-" in data[:1024]:
+        # PDF readers accept up to 1 KB of junk before the header, so the sniff does too.
+        return Sniffed("PDF", lossless=True, vector="pdf")
+    postscript = _postscript_label(data)
+    if postscript:
+        raise IntakeError(Refusal.POSTSCRIPT, {"format": postscript})
+    if _looks_like_svg(data) or _looks_like_svg(_gunzip_head(data)):
+        return Sniffed("SVG", lossless=True, vector="svg")
     raise _refusal_for_other(data)
+
+
+def _postscript_label(data: bytes) -> str | None:
+    """Name PostScript-based files: EPS, Illustrator's PostScript .ai, plain PostScript."""
+    if data.startswith(b"\xc5\xd0\xd3\xc6"):
+        return "EPS"
+    if not data.startswith(b"%!PS"):
+        return None
+    head = data[:_SNIFF_TEXT_BYTES]
+    if b"%%Creator: Adobe Illustrator" in head or b"%AI" in head:
+        return "Adobe Illustrator (PostScript)"
+    return "EPS" if b"EPSF" in head.split(b"\n", 1)[0] else "PostScript"
+
+
+def _gunzip_head(data: bytes) -> bytes:
+    """Return the first bytes inside a gzip stream (.svgz), or nothing; never inflates more."""
+    if not data.startswith(b"\x1f\x8b"):
+        return b""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:65536], _SNIFF_TEXT_BYTES)
+    except zlib.error:
+        return b""
 
 
 def _refusal_for_other(data: bytes) -> IntakeError:
     """Name the refusal for bytes that are not an accepted container."""
     if data[4:8] == b"ftyp":
         return _refusal_for_iso_bmff(data)
-    if b"%PDF-" in data[:1024]:
-        # PDF readers accept up to 1 KB of junk before the header, so the sniff does too.
-        return IntakeError(Refusal.PDF)
     for prefix, label in _UNSUPPORTED_PREFIXES:
         if data.startswith(prefix):
             return IntakeError(Refusal.UNSUPPORTED_FORMAT, {"format": label})
     label = _weak_image_signature(data)
     if label:
         return IntakeError(Refusal.UNSUPPORTED_FORMAT, {"format": label})
-    if _looks_like_svg(data):
-        return IntakeError(Refusal.SVG)
     return IntakeError(Refusal.NOT_AN_IMAGE)
 
 
@@ -138,7 +167,10 @@ def _u16le(data: bytes, offset: int) -> int:
 
 def _looks_like_svg(data: bytes) -> bool:
     """Spot SVG by its root element near the start of an XML-ish text (never parsed)."""
-    head = data[:_SNIFF_TEXT_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    head = data[: _SNIFF_TEXT_BYTES * 2]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = head.decode("utf-16", "ignore").encode("utf-8", "ignore")
+    head = head[:_SNIFF_TEXT_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<svg"):
         return True
     return head.startswith((b"<?xml", b"<!doctype svg", b"<!--")) and b"<svg" in head

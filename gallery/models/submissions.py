@@ -132,6 +132,9 @@ class Work(db.Model):
     derivative_widths: Mapped[str] = mapped_column(String(40))
     # >1: files/<token>-print.<ext> holds the master reduced by this factor, for exports.
     print_factor: Mapped[int] = mapped_column(default=1, server_default="1")
+    # "svg" or "pdf" for a drawing: files/<token>-vector.<ext> is its cleaned source, which
+    # exports render at the exact printed size; empty for pixel images.
+    vector_ext: Mapped[str] = mapped_column(String(4), default="", server_default="")
     width: Mapped[int]
     height: Mapped[int]
     has_alpha: Mapped[bool] = mapped_column(default=False)
@@ -167,6 +170,18 @@ class Work(db.Model):
             return None
         return filekeys.print_source_key(self.file_token, self.master_ext)
 
+    @property
+    def is_vector(self) -> bool:
+        """Tell whether the work is a drawing that prints sharp at any size."""
+        return bool(self.vector_ext)
+
+    @property
+    def vector_key(self) -> str | None:
+        """Return the key of the cleaned vector source, or None for a pixel image."""
+        return filekeys.vector_key(self.file_token, self.vector_ext) if self.vector_ext else None
+
     def file_keys(self) -> list[str]:
         """Return every storage key that belongs to this work."""
-        return filekeys.file_keys(self.file_token, self.master_ext, self.widths, self.print_factor)
+        return filekeys.file_keys(
+            self.file_token, self.master_ext, self.widths, self.print_factor, self.vector_ext
+        )

@@ -78,10 +78,12 @@ def _private_file(path: Path, data: bytes) -> None:
 def owned_keys(connection: Connection) -> list[str]:
     """Return every stored file the rows seen by ``connection`` own (print rasters aside)."""
     keys: list[str] = []
-    works = select(Work.file_token, Work.master_ext, Work.derivative_widths, Work.print_factor)
-    for token, ext, widths, factor in connection.execute(works):
+    works = select(
+        Work.file_token, Work.master_ext, Work.derivative_widths, Work.print_factor, Work.vector_ext
+    )
+    for token, ext, widths, factor, vector_ext in connection.execute(works):
         sizes = [int(w) for w in widths.split(",") if w]
-        keys += filekeys.file_keys(token, ext, sizes, factor)
+        keys += filekeys.file_keys(token, ext, sizes, factor, vector_ext)
     keys += connection.scalars(select(Export.pdf_key).where(Export.pdf_key.is_not(None)))
     keys += connection.scalars(select(Pack.preview_key).where(Pack.preview_key.is_not(None)))
     return keys

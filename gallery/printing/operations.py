@@ -107,6 +107,7 @@ def sticker_source(work: Work) -> StickerSource:
         title=work.title or _("Untitled"),
         print_key=work.print_source_key,
         print_factor=work.print_factor,
+        vector_key=work.vector_key,
     )
 
 

@@ -38,6 +38,7 @@ class StoredImage:
     content_sha256: str
     phash: str
     print_factor: int = 1  # kept tokens signed before print sources existed lack it
+    vector_ext: str = ""  # "svg" or "pdf": a drawing, its cleaned source stored beside
     # True only in the request that wrote the files: that request's rollback may delete them.
     # Never signed into a kept token, so an image brought back from an earlier request (or
     # replayed after it became a work) can never take another entry's files down with it.
@@ -54,7 +55,9 @@ class StoredImage:
 
     def file_keys(self) -> list[str]:
         """Return every key written for this image."""
-        return filekeys.file_keys(self.file_token, self.master_ext, self.widths, self.print_factor)
+        return filekeys.file_keys(
+            self.file_token, self.master_ext, self.widths, self.print_factor, self.vector_ext
+        )
 
 
 def intake_limits() -> Limits:
@@ -86,6 +89,7 @@ def _write(processed: ProcessedImage) -> StoredImage:
         content_sha256=processed.content_sha256,
         phash=f"{processed.phash:016x}",
         print_factor=processed.print_factor,
+        vector_ext=processed.vector_ext,
         written_now=True,
     )
     token = stored.file_token
@@ -93,6 +97,8 @@ def _write(processed: ProcessedImage) -> StoredImage:
     files.update({filekeys.derivative_key(token, w): d for w, d in processed.derivatives.items()})
     if processed.print_source is not None:
         files[filekeys.print_source_key(token, stored.master_ext)] = processed.print_source
+    if processed.vector_source is not None:
+        files[filekeys.vector_key(token, processed.vector_ext)] = processed.vector_source
     written: list[str] = []
     try:
         for key, data in files.items():
@@ -111,7 +117,7 @@ def add_print_source(work: Work) -> int | None:
     Returns None when the work needs none (small, or has one). The master is our own file, so
     it is opened directly; the new file is tied to the transaction like an upload's files.
     """
-    if work.print_factor > 1 or max(work.width, work.height) <= PRINT_SOURCE_SIDE:
+    if work.print_factor > 1 or work.is_vector or max(work.width, work.height) <= PRINT_SOURCE_SIDE:
         return None
     data = get_storage().read(work.master_key)
     with Image.open(io.BytesIO(data)) as image:

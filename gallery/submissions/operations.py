@@ -121,6 +121,7 @@ def work_from_image(image: StoredImage, *, title: str, position: int = 0) -> Wor
         content_sha256=image.content_sha256,
         phash=image.phash,
         print_factor=image.print_factor,
+        vector_ext=image.vector_ext,
     )
 
 

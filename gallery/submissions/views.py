@@ -241,7 +241,11 @@ def _refused(form: SubmitForm, kept: dict[int, StoredImage], refused: dict[int, 
         form.images[slot].form.pending.data = ""
     form.started.data = antispam.issue_started_token()
     kept_view = {
-        slot: {"token": form.images[slot].form.pending.data, "mm": print_width_mm(image.width)}
+        slot: {
+            "token": form.images[slot].form.pending.data,
+            "mm": print_width_mm(image.width),
+            "vector": bool(image.vector_ext),
+        }
         for slot, image in kept.items()
     }
     html = render_template(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
+from tests.browser import send_submission
 from tests.factories import image_bytes
 
 
@@ -14,17 +13,7 @@ def test_artist_submits_two_images_and_follows_the_claim_link(page, tmp_path):
     first.write_bytes(image_bytes("JPEG", (800, 600)))
     second.write_bytes(image_bytes("PNG", (500, 500), colour=(20, 160, 90)))
 
-    page.goto("/submit")
-    page.set_input_files("input[name='images-0-file']", str(first))
-    page.fill("input[name='images-0-title']", "Солидарность")
-    page.set_input_files("input[name='images-1-file']", str(second))
-    page.fill("input[name='credit']", "Маша К.")
-    page.check("input[name='consent_publish']")
-    page.check("input[name='consent_print']")
-    page.wait_for_timeout(1100)  # the time trap refuses forms sent within a second
-    page.click("button[type='submit']")
-
-    page.wait_for_url(re.compile(r"/submit/receipt$"))
+    send_submission(page, [first, second], credit="Маша К.", titles=["Солидарность"])
     claim_url = page.input_value("input[readonly]")
     assert "/claim/" in claim_url
     page.goto(claim_url)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from gallery.extensions import db
 from gallery.models import Licence, Vote, Work, WorkState
-from tests.browser import log_in_page
+from tests.browser import export_and_download, log_in_page
 from tests.factories import make_staff, series_png, store_work
 
 
@@ -64,15 +64,7 @@ def test_printer_previews_exports_and_downloads_then_a_visitor_gets_the_pack(
     printer = make_staff(live_app, "printer")
     log_in_page(page, printer)
     page.goto("/print")
-    page.click("button:has-text('Preview')")
-    page.wait_for_selector("svg image")
-    assert page.locator("svg image").count() == 2
-    page.click("button:has-text('Create PDF')")
-    page.wait_for_url(re.compile(r"/print/exports/\d+$"))
-    page.wait_for_selector("a:has-text('Download PDF')", timeout=120_000)
-    with page.expect_download() as download_info:
-        page.click("a:has-text('Download PDF')")
-    pdf = download_info.value.path().read_bytes()
+    pdf = export_and_download(page, stickers=2)
     assert pdf.startswith(b"%PDF")
 
     page.click("a:has-text('Publish as a sticker pack')")

@@ -150,15 +150,22 @@ def test_refusal_values_are_stable_strings() -> None:
         "file_too_large",
         "not_an_image",
         "unsupported_format",
-        "svg",
-        "pdf",
         "heic",
         "too_many_pixels",
         "too_small",
         "damaged",
         "too_many_frames",
+        "postscript",
+        "pdf_pages",
+        "pdf_encrypted",
+        "svg_entities",
+        "vector_damaged",
+        "vector_too_complex",
+        "vector_size",
+        "vector_blank",
+        "vector_unavailable",
     }
-    assert Refusal.SVG == "svg"
+    assert Refusal.SVG_ENTITIES == "svg_entities"
 
 
 def test_intake_error_carries_reason_and_detail_and_pickles() -> None:

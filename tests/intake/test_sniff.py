@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import struct
 from collections.abc import Callable
 
@@ -30,23 +31,22 @@ REFUSED: dict[str, tuple[Callable[[], bytes], Refusal, str | None]] = {
     "psd": (lambda: b"8BPS\x00\x01" + b"\0" * 60, Refusal.UNSUPPORTED_FORMAT, "PSD"),
     "eps": (
         lambda: b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n",
-        Refusal.UNSUPPORTED_FORMAT,
+        Refusal.POSTSCRIPT,
         "EPS",
+    ),
+    "dos eps": (lambda: b"\xc5\xd0\xd3\xc6" + b"\0" * 60, Refusal.POSTSCRIPT, "EPS"),
+    "illustrator postscript .ai": (
+        lambda: b"%!PS-Adobe-3.0 \n%%Creator: Adobe Illustrator(R) 8.0\n%%For: (Ann) ()\n",
+        Refusal.POSTSCRIPT,
+        "Adobe Illustrator (PostScript)",
+    ),
+    "postscript": (
+        lambda: b"%!PS-Adobe-3.0\n/a 1 def\nshowpage\n",
+        Refusal.POSTSCRIPT,
+        "PostScript",
     ),
     "jpeg2000": (lambda: encode(SMALL, "JPEG2000"), Refusal.UNSUPPORTED_FORMAT, "JPEG2000"),
     "pnm": (lambda: encode(SMALL, "PPM"), Refusal.UNSUPPORTED_FORMAT, "PNM"),
-    "pdf": (lambda: b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n", Refusal.PDF, None),
-    "pdf after junk": (lambda: b"\r\n\r\n   %PDF-1.4\n%%EOF", Refusal.PDF, None),
-    "svg": (
-        lambda: b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>',
-        Refusal.SVG,
-        None,
-    ),
-    "svg with prolog and BOM": (
-        lambda: b'\xef\xbb\xbf<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="10"></svg>',
-        Refusal.SVG,
-        None,
-    ),
     "heic": (lambda: heif_header(b"heic", b"mif1", b"heic"), Refusal.HEIC, "HEIF"),
     "heif mif1 only": (lambda: heif_header(b"mif1", b"mif1", b"miaf"), Refusal.HEIC, "HEIF"),
     "avif (real)": (lambda: encode(SMALL, "AVIF"), Refusal.HEIC, "HEIF"),
@@ -122,6 +122,25 @@ def test_allowed_containers_are_opened_with_only_their_own_decoder(
     assert sniff(data).lossless is lossless
     process_image(data, limits=Limits(min_side=1))
     assert pillow_open_calls == [[pillow_format]]
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n", "pdf"),
+        (b"\r\n\r\n   %PDF-1.4\n%%EOF", "pdf"),
+        (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>', "svg"),
+        (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="10"></svg>', "svg"),
+        ('<?xml version="1.0" encoding="UTF-16"?><svg/>'.encode("utf-16"), "svg"),
+        (gzip.compress(b'<?xml version="1.0"?>\n<svg width="10"></svg>'), "svg"),
+    ],
+    ids=["pdf", "pdf after junk", "svg", "svg with prolog and BOM", "utf-16 svg", "svgz"],
+)
+def test_drawings_go_to_the_vector_worker_never_to_pillow(data: bytes, kind: str) -> None:
+    """SVG, SVGZ and PDF (an .ai with PDF inside too) are sniffed as drawings, by bytes alone."""
+    sniffed = sniff(data)
+    assert sniffed.vector == kind
+    assert sniffed.format == kind.upper()
 
 
 def test_png_magic_in_front_of_another_format_is_damaged_not_decoded_as_that_format() -> None:

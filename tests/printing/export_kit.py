@@ -84,3 +84,43 @@ def pdf_pages(data: bytes) -> list[tuple[float, float, str]]:
     """Return (width mm, height mm, text) per page of a PDF."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         return [(mm(p.width), mm(p.height), p.extract_text() or "") for p in pdf.pages]
+
+
+ONE_SQUARE = """
+id = "{id}"
+name = "One {mm} mm square"
+mode = "plain"
+page = {{ size = "custom", width_mm = {page_w}, height_mm = {page_h} }}
+label = {{ shape = "rect", width_mm = {mm}, height_mm = {mm} }}
+
+[[grid]]
+columns = 1
+rows = 1
+x0_mm = {x0}
+y0_mm = {y0}
+dx_mm = {dx}
+dy_mm = {dy}
+"""
+
+
+def one_square(folder, mm: int) -> str:
+    """Write a layout with one ``mm`` square label centred on a page just big enough."""
+    layout_id = f"one-square-{mm}"
+    page = mm + 40
+    (folder / f"{layout_id}.toml").write_text(
+        ONE_SQUARE.format(id=layout_id, mm=mm, page_w=page, page_h=page, x0=20, y0=20, dx=mm, dy=mm)
+    )
+    return layout_id
+
+
+def embedded_ppi(pdf: bytes) -> list[tuple[float, float]]:
+    """Return (horizontal, vertical) pixels per inch of every image on every page."""
+    found = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            for image in page.images:
+                width_in = (image["x1"] - image["x0"]) / 72
+                height_in = (image["bottom"] - image["top"]) / 72
+                src_w, src_h = image["srcsize"]
+                found.append((src_w / width_in, src_h / height_in))
+    return found

@@ -1,7 +1,7 @@
 """deliberation: curators' comments on works and declared conflicts of interest
 
 Revision ID: a17c0de5e0f1
-Revises: 7d3f0b1c9e52
+Revises: a13c0de5e0f1
 Create Date: 2026-12-02 09:00:00.000000
 
 Two new tables, nothing existing changes. Comments go with their work and conflicts with
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a17c0de5e0f1'
-down_revision = '7d3f0b1c9e52'
+down_revision = 'a13c0de5e0f1'
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,9 @@ from gallery.printing.engine.options import CreditPlacement, ExportOptions, Fit,
 MM_PER_INCH = 25.4
 CREDIT_GAP = 0.5  # mm between the bleed edge and a credit line printed under the sticker
 ROTATE_GAIN = 1.01  # rotate only when it makes the artwork clearly larger, not for squares
+# A drawing is rendered at the export's DPI, whatever the label size, up to this many pixels
+# (A4 at 600 DPI); beyond it the raster is made smaller and the DPI reported honestly.
+VECTOR_MAX_PIXELS = 36_000_000
 
 
 class PlanError(ValueError):
@@ -44,6 +47,8 @@ class StickerSource:
     # The intake's reduced copy of a big master (None: read the master) and its factor.
     print_key: str | None = None
     print_factor: int = 1
+    # A drawing's cleaned SVG/PDF source: rendered at exactly the placed size, never soft.
+    vector_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,9 +186,12 @@ def place(
     if rotated:
         w_px, h_px = h_px, w_px
     art = _fit(target, w_px, h_px, fit)
-    dpi = w_px / (art.width / MM_PER_INCH)  # on paper, so before calibration scaling
-    factor = min(1.0, options.dpi / dpi)
-    image_px = (max(1, round(w_px * factor)), max(1, round(h_px * factor)))
+    if sticker.vector_key:
+        image_px, dpi = _vector_pixels(art, options.dpi)
+    else:
+        dpi = w_px / (art.width / MM_PER_INCH)  # on paper, so before calibration scaling
+        factor = min(1.0, options.dpi / dpi)
+        image_px = (max(1, round(w_px * factor)), max(1, round(h_px * factor)))
     credit = credit_box(layout, cell, bleed_box, sticker, options)
     return Placement(
         cell=cell,
@@ -197,6 +205,15 @@ def place(
         effective_dpi=dpi,
         low_resolution=dpi < options.min_dpi,
     )
+
+
+def _vector_pixels(art: Box, dpi: float) -> tuple[tuple[int, int], float]:
+    """Return the raster size of a drawing placed in ``art`` at ``dpi``, and the DPI it gets."""
+    width, height = art.width / MM_PER_INCH * dpi, art.height / MM_PER_INCH * dpi
+    if width * height > VECTOR_MAX_PIXELS:
+        shrink = math.sqrt(VECTOR_MAX_PIXELS / (width * height))
+        width, height, dpi = width * shrink, height * shrink, dpi * shrink
+    return (max(1, round(width)), max(1, round(height))), dpi
 
 
 def credit_height(layout: Layout) -> float:

@@ -7,6 +7,10 @@ rotate it when the planner turned the sticker, convert it to sRGB (or to the pre
 profile) and store it under ``print-cache/``. Later exports of the same work at the same size
 read the cached file and never touch the master again.
 
+A drawing (a vector work) is never shrunk from pixels: the confined vector worker renders its
+cleaned SVG or PDF at exactly the placed size, a whole sheet's drawings in one batch, and the
+result goes through the same colour, rotation and encoding steps.
+
 Opaque works become JPEG q90 4:4:4 (small, and WeasyPrint embeds JPEG bytes as they are);
 transparent works become PNG. CMYK rasters are always JPEG: PNG has no CMYK, so transparent
 works are flattened onto white first, which is what blank sticker paper looks like anyway.
@@ -25,6 +29,7 @@ from typing import Any, BinaryIO
 
 from PIL import Image, ImageCms
 
+from gallery.intake.vector import sandbox
 from gallery.printing.engine.pngstream import reduce_png
 from gallery.storage import keys as filekeys
 from gallery.storage.store import Storage, StorageError
@@ -48,6 +53,14 @@ _TRANSPOSED = {5, 6, 7, 8}  # orientations that swap width and height
 
 #: Number of masters decoded by this process (tests and benchmarks read it).
 decode_count = 0
+# Drawings rendered by one confined worker, and its wall clock (base plus per drawing).
+VECTOR_BATCH = 24
+VECTOR_SECONDS = (10.0, 4.0)
+VECTOR_MAX_PIXELS = 40_000_000
+
+
+class VectorRenderError(RuntimeError):
+    """A drawing could not be rendered for print (the sandbox refused or is unavailable)."""
 
 
 def _safe(text: object, limit: int = 40) -> str:
@@ -104,6 +117,9 @@ def ensure_print_image(
     )
     if storage.exists(key):
         return key
+    if getattr(sticker, "vector_key", None):
+        prepare_vector_images(storage, [placement], options, cmyk_icc=cmyk_icc)
+        return key
     source = source_key(sticker, placement.image_px, rotated=bool(placement.rotated))
     render = functools.partial(
         render_raster,
@@ -127,6 +143,62 @@ def ensure_print_image(
     return key
 
 
+def prepare_vector_images(
+    storage: Storage, placements: Any, options: Any, *, cmyk_icc: bytes | None = None
+) -> None:
+    """Render every drawing in ``placements`` whose print raster is not cached, in batches."""
+    todo: dict[str, Any] = {}
+    for placement in placements:
+        if not getattr(placement.sticker, "vector_key", None):
+            continue
+        key = print_image_key(
+            placement.sticker, placement.image_px, rotated=placement.rotated, cmyk_icc=cmyk_icc
+        )
+        if key not in todo and not storage.exists(key):
+            todo[key] = placement
+    jobs = list(todo.items())
+    for start in range(0, len(jobs), VECTOR_BATCH):
+        _render_vectors(storage, jobs[start : start + VECTOR_BATCH], cmyk_icc=cmyk_icc)
+
+
+def _render_vectors(
+    storage: Storage, jobs: list[tuple[str, Any]], *, cmyk_icc: bytes | None
+) -> None:
+    """Render one batch of drawings in the sandbox and store their print rasters."""
+    sources: dict[str, bytes] = {}
+    items = []
+    for _key, placement in jobs:
+        vector_key = placement.sticker.vector_key
+        if vector_key not in sources:
+            sources[vector_key] = storage.read(vector_key)
+        box = artwork_size(placement.image_px, rotated=bool(placement.rotated))
+        kind = "svg" if vector_key.endswith(".svg") else "pdf"
+        items.append(sandbox.Item(kind, sources[vector_key], boxes=(box,)))
+    base, each = VECTOR_SECONDS
+    seconds = base + each * len(items)
+    try:
+        outcomes = sandbox.run(
+            items, max_pixels=VECTOR_MAX_PIXELS, seconds=seconds, cpu_seconds=int(seconds)
+        )
+    except sandbox.SandboxUnavailableError as exc:
+        raise VectorRenderError(f"vector rendering is unavailable: {exc}") from exc
+    for (key, placement), outcome in zip(jobs, outcomes, strict=True):
+        if outcome.refusal or 0 not in outcome.renders:
+            raise VectorRenderError(
+                f"work {placement.sticker.work_id} could not be rendered: {outcome.refusal}"
+            )
+        data = finish_raster(
+            outcome.renders[0].image(),
+            icc=None,
+            size=tuple(placement.image_px),
+            rotated=bool(placement.rotated),
+            alpha=bool(placement.sticker.has_alpha),
+            cmyk_icc=cmyk_icc,
+        )
+        storage.write(key, data)
+        log.info("print raster %s rendered from a drawing (%d bytes)", key, len(data))
+
+
 def source_key(sticker: Any, image_px: tuple[int, int], *, rotated: bool) -> str:
     """Return the file to decode for ``image_px``: the print source when it has enough pixels.
 
@@ -143,6 +215,15 @@ def source_key(sticker: Any, image_px: tuple[int, int], *, rotated: bool) -> str
     return print_key if width <= have[0] and height <= have[1] else sticker.image_key
 
 
+def artwork_size(size: tuple[int, int], *, rotated: bool) -> tuple[int, int]:
+    """Return the artwork's own pixel size for ``size`` as placed (turned a quarter if rotated).
+
+    The artwork is shrunk (or drawn) in its own orientation, then turned clockwise.
+    """
+    width, height = max(1, int(size[0])), max(1, int(size[1]))
+    return (height, width) if rotated else (width, height)
+
+
 def render_raster(
     master: bytes | BinaryIO,
     *,
@@ -152,10 +233,21 @@ def render_raster(
     cmyk_icc: bytes | None = None,
 ) -> bytes:
     """Decode ``master`` once and return encoded print-raster bytes of exactly ``size`` pixels."""
-    width, height = max(1, int(size[0])), max(1, int(size[1]))
-    # The artwork is shrunk in its own orientation, then turned a quarter clockwise.
-    target = (height, width) if rotated else (width, height)
-    image, icc = _decode_for(master, target)
+    image, icc = _decode_for(master, artwork_size(size, rotated=rotated))
+    return finish_raster(image, icc=icc, size=size, rotated=rotated, alpha=alpha, cmyk_icc=cmyk_icc)
+
+
+def finish_raster(
+    image: Image.Image,
+    *,
+    icc: bytes | None,
+    size: tuple[int, int],
+    rotated: bool,
+    alpha: bool,
+    cmyk_icc: bytes | None = None,
+) -> bytes:
+    """Bring artwork pixels to print: sRGB or CMYK, exactly ``size`` as placed, encoded."""
+    target = artwork_size(size, rotated=rotated)
     image = _to_srgb(image, icc, keep_alpha=alpha and not cmyk_icc)
     if image.size != target:
         image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)

@@ -192,6 +192,8 @@ def render_export(
     pages: list[str] = []
     dielines: dict[tuple[int, int], Any] = {}
     for number, sheet in enumerate(sheets):
+        # A sheet's drawings are rendered in one confined worker, not one process each.
+        raster.prepare_vector_images(storage, sheet.placements, options, cmyk_icc=cmyk_icc)
         keys = [
             raster.ensure_print_image(storage, p.sticker, p, options, cmyk_icc=cmyk_icc)
             for p in sheet.placements

@@ -1,0 +1,150 @@
+"""process_vector: an SVG or one-page PDF upload to a cleaned source, a master and previews.
+
+The confined worker cleans the file and renders it twice at once: into the preview box
+(the largest WebP width) and into the master box. Previews and hashes are made from the
+first render while the second is still drawing; the master is the second render, as a PNG
+stripped to its pixel chunks. The cleaned source is kept beside it for printing.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from io import BytesIO
+
+from PIL import Image
+
+from gallery.intake.encode import PRINT_SOURCE_SIDE, encode_master, encode_webp, make_previews
+from gallery.intake.errors import IntakeError, Refusal
+from gallery.intake.hashing import content_sha256, phash
+from gallery.intake.limits import DERIVATIVE_WIDTHS, Limits, derivative_sizes
+from gallery.intake.result import ProcessedImage
+from gallery.intake.vector import sandbox
+
+# The master of a vector work: long side 200 mm at 300 DPI, for the web and as a fallback.
+MASTER_SIDE = PRINT_SOURCE_SIDE
+# Previews come from a render this wide (and as tall as the master may be).
+PREVIEW_BOX = (max(DERIVATIVE_WIDTHS), MASTER_SIDE)
+# A drawing thinner than this on its master is a line, not a sticker.
+MIN_MASTER_SIDE = 16
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_KEEP = frozenset({b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"})
+
+# The worker's reasons, as the intake's refusals.
+_REFUSALS = {
+    "damaged": Refusal.VECTOR_DAMAGED,
+    "not_svg": Refusal.VECTOR_DAMAGED,
+    "svg_entities": Refusal.SVG_ENTITIES,
+    "pdf_pages": Refusal.PDF_PAGES,
+    "pdf_encrypted": Refusal.PDF_ENCRYPTED,
+    "vector_too_complex": Refusal.VECTOR_TOO_COMPLEX,
+    "vector_size": Refusal.VECTOR_SIZE,
+    "too_many_pixels": Refusal.VECTOR_TOO_COMPLEX,
+}
+
+
+def process_vector(data: bytes, kind: str, *, limits: Limits) -> ProcessedImage:
+    """Clean and render ``data`` (``kind`` "svg" or "pdf") in the sandbox, or raise IntakeError."""
+    derived: dict[str, object] = {}
+
+    def on_render(_item: int, box: int, render: sandbox.Render) -> None:
+        if box == 0:
+            derived.update(_derive(render.image()))
+
+    item = sandbox.Item(kind, data, boxes=(PREVIEW_BOX, (MASTER_SIDE, MASTER_SIDE)), clean=True)
+    try:
+        [outcome] = sandbox.run(
+            [item],
+            max_pixels=limits.max_pixels,
+            seconds=limits.vector_seconds,
+            cpu_seconds=max(1, int(limits.vector_seconds)),
+            on_render=on_render,
+        )
+    except sandbox.SandboxUnavailableError as exc:
+        raise IntakeError(Refusal.VECTOR_UNAVAILABLE, {"error": str(exc)}) from None
+    if outcome.refusal:
+        raise IntakeError(_REFUSALS.get(outcome.refusal, Refusal.VECTOR_DAMAGED), outcome.detail)
+    master = outcome.renders.get(1)
+    if not derived or master is None or outcome.source is None:
+        raise IntakeError(Refusal.VECTOR_DAMAGED)
+    if derived["blank"]:
+        raise IntakeError(Refusal.VECTOR_BLANK)
+    if min(master.width, master.height) < MIN_MASTER_SIDE:
+        raise IntakeError(Refusal.VECTOR_SIZE, {"width": master.width, "height": master.height})
+    master_png = _master_png(master, has_alpha=bool(derived["has_alpha"]))
+    return ProcessedImage(
+        master=master_png,
+        master_format="PNG",
+        master_mime="image/png",
+        master_ext="png",
+        width=master.width,
+        height=master.height,
+        has_alpha=bool(derived["has_alpha"]),
+        source_format=kind.upper(),
+        frames=1,
+        content_sha256=str(derived["sha256"]),
+        phash=int(derived["phash"]),
+        derivatives=derived["webp"],
+        vector_source=outcome.source,
+        vector_ext=kind,
+    )
+
+
+def _derive(preview: Image.Image) -> dict[str, object]:
+    """Make the WebP previews and hashes from the preview render."""
+    lowest, highest = preview.getchannel("A").getextrema()
+    if highest == 0:
+        return {"blank": True}
+    has_alpha = lowest < 255
+    if not has_alpha:
+        preview = preview.convert("RGB")
+    master = _fit(preview.size, (MASTER_SIDE, MASTER_SIDE))
+    previews = make_previews(preview, sizes=derivative_sizes(*master))
+    return {
+        "blank": False,
+        "has_alpha": has_alpha,
+        "sha256": content_sha256(preview),
+        "phash": phash(previews[min(previews)]),
+        "webp": {width: encode_webp(image) for width, image in previews.items()},
+    }
+
+
+def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """Return ``size`` scaled to fit ``box``, as the renderers fit a drawing."""
+    scale = min(box[0] / size[0], box[1] / size[1])
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _master_png(render: sandbox.Render, *, has_alpha: bool) -> bytes:
+    """Return the master PNG: resvg's PNG without ancillary chunks, or PDFium's pixels encoded."""
+    if render.format == "png":
+        return strip_png(render.data, size=(render.width, render.height))
+    image = render.image()
+    if not has_alpha:
+        image = image.convert("RGB")
+    return encode_master(image, lossless_source=True, srgb_tagged=False).data
+
+
+def strip_png(data: bytes, *, size: tuple[int, int]) -> bytes:
+    """Keep only the chunks that carry pixels; check the header names the expected size."""
+    if not data.startswith(_PNG_SIGNATURE):
+        raise IntakeError(Refusal.VECTOR_DAMAGED)
+    out, pos = BytesIO(), len(_PNG_SIGNATURE)
+    out.write(_PNG_SIGNATURE)
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack_from(">I", data, pos)
+        kind = data[pos + 4 : pos + 8]
+        chunk = data[pos : pos + 12 + length]
+        if len(chunk) != 12 + length:
+            break
+        if kind == b"IHDR" and struct.unpack_from(">II", data, pos + 8) != size:
+            raise IntakeError(Refusal.VECTOR_DAMAGED)
+        if kind in _PNG_KEEP:
+            crc = zlib.crc32(chunk[4:-4])
+            if struct.unpack(">I", chunk[-4:])[0] != crc:
+                raise IntakeError(Refusal.VECTOR_DAMAGED)
+            out.write(chunk)
+        pos += 12 + length
+        if kind == b"IEND":
+            return out.getvalue()
+    raise IntakeError(Refusal.VECTOR_DAMAGED)
