@@ -1,4 +1,4 @@
-"""Operator commands: ``backup``, ``restore``, ``retention``."""
+"""Operator commands: ``backup``, ``restore``, ``retention``, ``doctor``, ``jobs worker``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from gallery.cli import echo_checks
 from gallery.extensions import db
 
 
@@ -92,6 +93,15 @@ def retention_command(closed_on: str | None, days: int | None) -> None:
     )
 
 
+@click.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Check this set-up for several processes or machines: one line per check, ok/warn/fail."""
+    from gallery.ops.doctor import run_checks
+
+    echo_checks(run_checks(current_app._get_current_object()))
+
+
 @click.group("jobs")
 def jobs_cli() -> None:
     """Background job workers."""
@@ -115,4 +125,4 @@ def worker_command(burst: bool) -> None:
     SimpleWorker([queue], connection=connection).work(burst=burst, with_scheduler=False)
 
 
-commands = (backup_command, restore_command, retention_command, jobs_cli)
+commands = (backup_command, restore_command, retention_command, doctor_command, jobs_cli)
