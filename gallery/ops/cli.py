@@ -115,9 +115,14 @@ def worker_command(burst: bool) -> None:
     from redis import Redis
     from rq import Queue, SimpleWorker
 
+    from gallery.ops.housekeeping import start_sweeping
+
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.UsageError("set GALLERY_REDIS_URL (and GALLERY_JOB_BACKEND=rq)")
+    # Start-up housekeeping, then a sweep every little while: a job whose worker died on any
+    # host is failed even when nobody looks at it.
+    start_sweeping(current_app._get_current_object())
     connection = Redis.from_url(url)
     queue = Queue(current_app.config["JOB_QUEUE"], connection=connection)
     # SimpleWorker runs jobs in this process, inside the app context the command set up;
