@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from gallery import jobs, liveness
 from gallery.extensions import db
@@ -19,6 +20,7 @@ from tests.factories import make_export, store_work
 from tests.printing.export_kit import (
     close_app,
     export_id_from,
+    export_row,
     form_query,
     make_app,
     post_export,
@@ -38,14 +40,6 @@ def held_job(export_id: int, *, progress) -> None:
     STARTED.set()
     assert RELEASE.wait(30)
     progress(2, 3)
-
-
-def _state(app, export_id: int) -> Export:
-    """Return a fresh copy of the export row."""
-    with app.app_context():
-        export = db.session.get(Export, export_id)
-        db.session.expunge(export)
-        return export
 
 
 @pytest.fixture
@@ -90,6 +84,32 @@ def test_thread_backend_renders_a_real_export_after_the_request_returned(app, cl
     assert client.get(status["download"]).data.startswith(b"%PDF-")
 
 
+def test_a_job_given_up_as_stale_stops_at_its_next_report_and_changes_nothing(app):
+    """A worker that comes back after its job was failed neither reports nor finishes it."""
+    jobs.register_handler(app, "held", f"{__name__}:held_job")
+    RELEASE.clear()
+    STARTED.clear()
+    export_id = make_export(state=ExportState.QUEUED, app=app).id
+    with app.app_context():
+        jobs.enqueue("held", export_id)
+    assert STARTED.wait(30)
+    with app.app_context():  # another process read it while it was silent, and failed it
+        db.session.execute(
+            update(Export)
+            .where(Export.id == export_id)
+            .values(state=ExportState.FAILED, error=liveness.INTERRUPTED)
+        )
+        db.session.commit()
+    RELEASE.set()
+    assert app.extensions["gallery.jobs"].wait(30)
+    given_up = export_row(app, export_id)
+    assert (given_up.state, given_up.error, given_up.progress) == (
+        ExportState.FAILED,
+        liveness.INTERRUPTED,
+        1,
+    )
+
+
 def test_an_interrupted_export_can_be_tried_again(tmp_path):
     """A failed export keeps its choices; "Try again" renders it."""
     app = make_app(tmp_path)
@@ -106,7 +126,7 @@ def test_an_interrupted_export_can_be_tried_again(tmp_path):
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post(f"/print/exports/{export_id}/retry", data={"csrf_token": token})
     assert response.status_code == 303
-    row = _state(app, export_id)
+    row = export_row(app, export_id)
     assert row.state is ExportState.DONE and row.pdf_key and row.error == ""
     close_app(app)
 
@@ -118,7 +138,7 @@ def test_a_job_over_its_time_limit_is_stopped_between_sheets(tmp_path):
     log_in_as(client, app, "printer")
     work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
     export_id = export_id_from(post_export(client, form_query(works=[work])))
-    row = _state(app, export_id)
+    row = export_row(app, export_id)
     assert (row.state, row.error, row.pdf_key) == (ExportState.FAILED, jobs.TIMED_OUT, None)
     status = client.get(f"/print/exports/{export_id}/status").get_json()
     assert status["error"] == "This export took too long and was stopped. Try fewer sheets."
@@ -143,7 +163,7 @@ def test_rq_backend_queues_in_redis_and_a_worker_renders_the_pdf(tmp_path, redis
         export_id = export_id_from(
             post_export(client, form_query(works=[work_id], copies={work_id: 2}))
         )
-        queued = _state(app, export_id)
+        queued = export_row(app, export_id)
         assert queued.state is ExportState.QUEUED
         assert queued.worker.startswith(f"{liveness.QUEUED_IN_REDIS}:")
 
@@ -167,7 +187,7 @@ def test_rq_backend_queues_in_redis_and_a_worker_renders_the_pdf(tmp_path, redis
             check=False,
         )
         assert worker.returncode == 0, worker.stderr[-2000:]
-        done = _state(app, export_id)
+        done = export_row(app, export_id)
         assert done.state is ExportState.DONE, done.error
         download = client.get(f"/print/exports/{export_id}/download")
         assert download.status_code == 200 and download.data.startswith(b"%PDF")
@@ -181,6 +201,6 @@ def test_a_job_claimed_once_is_never_run_twice(tmp_path):
     export_id = make_export(state=ExportState.DONE, with_pdf=False, progress=2, total=2, app=app).id
     with app.app_context():
         jobs.run_job("export", export_id)
-    row = _state(app, export_id)
+    row = export_row(app, export_id)
     assert row.state is ExportState.DONE and row.error == ""
     close_app(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 import time
 import uuid
 from datetime import timedelta
@@ -21,6 +20,7 @@ from tests.factories import make_export, store_work
 from tests.printing.export_kit import (
     close_app,
     export_id_from,
+    export_row,
     form_query,
     make_app,
     post_export,
@@ -42,14 +42,6 @@ def long_ago(app) -> object:
     return utcnow() - timedelta(seconds=app.config["JOB_STALE_SECONDS"] + 30)
 
 
-def row(app, export_id: int) -> Export:
-    """Return a fresh, detached copy of the export row."""
-    with app.app_context():
-        export = db.session.get(Export, export_id)
-        db.session.expunge(export)
-        return export
-
-
 def set_row(app, export_id: int, **values) -> None:
     """Change the export row as another process would."""
     with app.app_context():
@@ -57,27 +49,11 @@ def set_row(app, export_id: int, **values) -> None:
         db.session.commit()
 
 
-@pytest.fixture
-def app(tmp_path):
-    """An app whose exports are made inline (retry renders at once)."""
-    app = make_app(tmp_path)
-    yield app
-    close_app(app)
-
-
-@pytest.fixture
-def printer(app):
-    """A client logged in as a printer."""
-    client = app.test_client()
-    log_in_as(client, app, "printer")
-    return client
-
-
 @pytest.mark.parametrize("read", READS)
 def test_an_export_whose_worker_went_silent_on_another_host_is_failed_by_the_next_read(
     app, printer, read
 ):
-    """ "Being made 2/51" forever is over: the status, the page and the list each fail it."""
+    """No more "Being made 2/51" for ever: the status, the page and the list each fail it."""
     export_id = make_export(
         state=ExportState.RUNNING,
         worker=ANOTHER_HOST,
@@ -87,7 +63,7 @@ def test_an_export_whose_worker_went_silent_on_another_host_is_failed_by_the_nex
         app=app,
     ).id
     assert printer.get(READS[read].format(id=export_id)).status_code == 200
-    failed = row(app, export_id)
+    failed = export_row(app, export_id)
     assert (failed.state, failed.error) == (ExportState.FAILED, liveness.INTERRUPTED)
     status = printer.get(f"/print/exports/{export_id}/status").get_json()
     assert (status["state"], status["error"]) == ("failed", STOPPED)
@@ -104,7 +80,7 @@ def test_an_export_whose_worker_beats_stays_running_on_every_read(app, printer):
     for url in READS.values():
         printer.get(url.format(id=export_id))
     assert housekeeping(app) == 0
-    assert row(app, export_id).state is ExportState.RUNNING
+    assert export_row(app, export_id).state is ExportState.RUNNING
 
 
 def test_a_job_whose_process_on_this_host_is_gone_is_failed_at_once(app, printer):
@@ -122,8 +98,8 @@ def test_a_job_whose_process_on_this_host_is_gone_is_failed_at_once(app, printer
     ).id
     printer.get("/print/exports")
     for export_id in (running, waiting_in_it):
-        assert row(app, export_id).state is ExportState.FAILED
-    assert row(app, alive).state is ExportState.RUNNING
+        assert export_row(app, export_id).state is ExportState.FAILED
+    assert export_row(app, alive).state is ExportState.RUNNING
 
 
 def test_retry_and_delete_work_at_once_on_a_stale_export(app, printer):
@@ -143,7 +119,7 @@ def test_retry_and_delete_work_at_once_on_a_stale_export(app, printer):
     token = csrf_token_in(printer.get("/print").get_data(as_text=True))
     response = printer.post(f"/print/exports/{retried}/retry", data={"csrf_token": token})
     assert response.status_code == 303
-    done = row(app, retried)
+    done = export_row(app, retried)
     assert done.state is ExportState.DONE and done.pdf_key and done.error == ""
     response = printer.post(f"/print/exports/{deleted}/delete", data={"csrf_token": token})
     assert response.status_code == 303
@@ -165,8 +141,8 @@ def test_building_the_app_and_read_only_commands_never_change_a_job(app):
     assert runner.invoke(args=["works", "list"]).exit_code == 0
     runner.invoke(args=["doctor"])
     runner.invoke(args=["layouts", "list"])
-    assert row(again, stale).state is ExportState.RUNNING
-    assert row(again, orphaned).state is ExportState.QUEUED
+    assert export_row(again, stale).state is ExportState.RUNNING
+    assert export_row(again, orphaned).state is ExportState.QUEUED
 
 
 # A handler the heartbeat test controls: one report, then a long silent step.
@@ -197,48 +173,8 @@ def test_the_heartbeat_goes_on_during_a_long_step(tmp_path):
             states.add(client.get(f"/print/exports/{export_id}/status").get_json()["state"])
             time.sleep(0.1)
         assert "running" in states and "failed" not in states
-        assert row(app, export_id).state is ExportState.DONE
+        assert export_row(app, export_id).state is ExportState.DONE
     finally:
-        app.extensions["gallery.jobs"].wait(30)
-        close_app(app)
-
-
-# A handler the abandonment test controls: it reports, waits for the test, reports again.
-RELEASE = threading.Event()
-STARTED = threading.Event()
-
-
-def held_step(export_id: int, *, progress) -> None:
-    """Report 1 of 3, wait for the test, then report 2 of 3 and finish."""
-    progress(1, 3)
-    STARTED.set()
-    assert RELEASE.wait(30)
-    progress(2, 3)
-
-
-def test_a_job_given_up_as_stale_stops_at_its_next_report_and_changes_nothing(tmp_path):
-    """A worker that comes back after its job was failed neither reports nor finishes it."""
-    app = make_app(tmp_path, JOB_BACKEND="thread")
-    try:
-        jobs.register_handler(app, "held", f"{__name__}:held_step")
-        RELEASE.clear()
-        STARTED.clear()
-        export_id = make_export(state=ExportState.QUEUED, app=app).id
-        with app.app_context():
-            jobs.enqueue("held", export_id)
-        assert STARTED.wait(30)
-        # Another process read it while it was silent and failed it.
-        set_row(app, export_id, state=ExportState.FAILED, error=liveness.INTERRUPTED)
-        RELEASE.set()
-        assert app.extensions["gallery.jobs"].wait(30)
-        given_up = row(app, export_id)
-        assert (given_up.state, given_up.error, given_up.progress) == (
-            ExportState.FAILED,
-            liveness.INTERRUPTED,
-            1,
-        )
-    finally:
-        RELEASE.set()
         app.extensions["gallery.jobs"].wait(30)
         close_app(app)
 
@@ -253,9 +189,11 @@ def test_a_job_worker_sweeps_up_stale_jobs_nobody_reads(tmp_path):
         ).id
         stop = start_sweeping(app)
         deadline = time.monotonic() + 15
-        while row(app, export_id).state is ExportState.RUNNING and time.monotonic() < deadline:
+        while (
+            export_row(app, export_id).state is ExportState.RUNNING and time.monotonic() < deadline
+        ):
             time.sleep(0.1)
-        assert row(app, export_id).state is ExportState.FAILED
+        assert export_row(app, export_id).state is ExportState.FAILED
     finally:
         if stop is not None:
             stop.set()
@@ -278,7 +216,7 @@ def test_an_export_waiting_in_redis_is_never_failed_for_waiting_only_when_redis_
         log_in_as(client, app, "printer")
         work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
         export_id = export_id_from(post_export(client, form_query(works=[work])))
-        waiting = row(app, export_id)
+        waiting = export_row(app, export_id)
         assert queue.fetch_job(waiting.worker.partition(":")[2]) is not None
         set_row(app, export_id, created_at=long_ago(app), heartbeat_at=long_ago(app))
 
@@ -291,7 +229,7 @@ def test_an_export_waiting_in_redis_is_never_failed_for_waiting_only_when_redis_
         with unreachable.app_context():
             liveness.fail_stale_jobs()
             db.session.commit()
-        assert row(app, export_id).state is ExportState.QUEUED
+        assert export_row(app, export_id).state is ExportState.QUEUED
 
         queue.empty()  # Redis flushed or lost: the job is gone
         status = client.get(f"/print/exports/{export_id}/status").get_json()
@@ -299,7 +237,7 @@ def test_an_export_waiting_in_redis_is_never_failed_for_waiting_only_when_redis_
         token = csrf_token_in(client.get("/print").get_data(as_text=True))
         response = client.post(f"/print/exports/{export_id}/retry", data={"csrf_token": token})
         assert response.status_code == 303
-        assert queue.count == 1 and row(app, export_id).state is ExportState.QUEUED
+        assert queue.count == 1 and export_row(app, export_id).state is ExportState.QUEUED
     finally:
         queue.delete(delete_jobs=True)
         close_app(app)
