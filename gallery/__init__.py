@@ -17,6 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages and commands."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
     config.load_config(app, test_config)
+    # First, so every line the app logs, from building it on, is written the configured way.
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
@@ -24,7 +26,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_security_headers(app)
     register_ops(app)
-    configure_logging(app)
     return app
 
 

@@ -80,10 +80,12 @@ class Defaults:
     PRINT_MAX_SHEETS = 50
     PRINT_LAYOUT_DIRS: ClassVar[list[str]] = []
     PRINT_IMPORT_DIR: str | None = None
-    # Background jobs: "thread" (inside the web process), "sync" (inline) or "rq" (planned).
+    # Background jobs: "thread" (inside the web process), "sync" (inline) or "rq" (Redis).
     JOB_BACKEND = "thread"
     JOB_TIMEOUT_SECONDS = 600
-    JOB_STALE_SECONDS = 900
+    # A job whose holder wrote no heartbeat for this long is failed (it beats every few
+    # seconds); a job waiting in Redis is never failed for waiting.
+    JOB_STALE_SECONDS = 60
     # For JOB_BACKEND=rq: the Redis server and queue name the workers listen on.
     REDIS_URL = ""
     JOB_QUEUE = "gallery"

@@ -5,37 +5,33 @@ the web process, ``sync`` runs them inline (tests, the command line), ``rq`` put
 Redis queue that ``flask --app wsgi jobs worker`` processes run (on any machine that shares
 the database and the file store). A job
 owns its own app context and database session and commits progress as it goes, so the page
-that started it can be reloaded, or even the process restarted: jobs a crash left behind are
-marked failed at the next start.
+that started it can be reloaded, or even the process restarted. Whoever holds a job keeps its
+heartbeat fresh; a job nobody holds any more is failed where it is read (``gallery.liveness``).
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-import os
 import queue
-import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Protocol
 
 from flask import Flask, current_app
-from sqlalchemy import select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import update
 
 from gallery.extensions import db
-from gallery.models.printing import ACTIVE_STATES, Export, ExportState
+from gallery.liveness import heartbeat, held_in_redis, worker_name
+from gallery.models.printing import Export, ExportState
 from gallery.models.submissions import utcnow
 from gallery.refusals import Refused
 
 log = logging.getLogger(__name__)
 
-INTERRUPTED = "interrupted"  # error code of a job whose process stopped under it
 TIMED_OUT = "timed-out"
-QUEUED_IN_REDIS = "redis-queue"  # worker name of a row waiting in the Redis queue
 _EXTENSION = "gallery.jobs"
 _HANDLERS = "gallery.jobs.handlers"
 
@@ -46,6 +42,10 @@ class JobError(Exception):
 
 class JobTimeoutError(JobError):
     """A job ran longer than ``JOB_TIMEOUT_SECONDS``."""
+
+
+class JobAbandonedError(Exception):
+    """The row is no longer this process's to run: failed as stale, removed or retried."""
 
 
 class Backend(Protocol):
@@ -75,11 +75,13 @@ class ThreadBackend:
 
     def enqueue(self, kind: str, export_id: int) -> None:
         """Queue the job; start the worker thread if it is not running."""
+        # Held by this process until done: its heartbeat shows it is still waiting here.
+        heartbeat(self.app).hold()
         self.jobs.put((kind, export_id))
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
-                # Daemon: stopping the server must not wait for a render; the next start
-                # marks the abandoned row failed.
+                # Daemon: stopping the server must not wait for a render; the abandoned
+                # row's heartbeat stops, and whoever reads it next fails it.
                 self.thread = threading.Thread(target=self._work, name="gallery-jobs", daemon=True)
                 self.thread.start()
 
@@ -97,6 +99,7 @@ class ThreadBackend:
                 # run_job records failures itself; this only guards the thread.
                 log.exception("job %s %s crashed the worker", kind, export_id)
             finally:
+                heartbeat(self.app).release()
                 self.jobs.task_done()
 
     def wait(self, timeout: float = 60.0) -> bool:
@@ -126,13 +129,21 @@ class RQBackend:
         self.queue = Queue(app.config["JOB_QUEUE"], connection=Redis.from_url(url))
 
     def enqueue(self, kind: str, export_id: int) -> None:
-        """Queue the job in Redis; the row no longer belongs to this web process."""
-        # A web process may restart before a worker picks the job up; the job is safe in Redis.
+        """Queue the job in Redis, then name that job as the row's holder."""
+        job_id = uuid.uuid4().hex
+        self.queue.enqueue(run_queued_job, kind, export_id, job_id=job_id, job_timeout=self.timeout)
+        # A web process may restart before a worker picks the job up; the job is safe in Redis,
+        # and the row waits as long as Redis holds it. A worker that claimed it already wins.
         db.session.execute(
-            update(Export).where(Export.id == export_id).values(worker=QUEUED_IN_REDIS)
+            update(Export)
+            .where(
+                Export.id == export_id,
+                Export.state == ExportState.QUEUED,
+                Export.worker == worker_name(),
+            )
+            .values(worker=held_in_redis(job_id), heartbeat_at=utcnow())
         )
         db.session.commit()
-        self.queue.enqueue(run_queued_job, kind, export_id, job_timeout=self.timeout)
 
 
 def run_queued_job(kind: str, export_id: int) -> None:
@@ -144,7 +155,7 @@ def run_queued_job(kind: str, export_id: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Create the configured backend and fail the jobs an earlier process left unfinished."""
+    """Create the configured backend (nothing is read or changed in the database here)."""
     name = str(app.config.get("JOB_BACKEND", "thread")).lower()
     if name == "sync":
         backend: Backend = SyncBackend()
@@ -155,19 +166,6 @@ def init_app(app: Flask) -> None:
     else:
         raise ValueError(f"JOB_BACKEND: expected thread, sync or rq, got {name!r}")
     app.extensions[_EXTENSION] = backend
-    with app.app_context():
-        try:
-            fail_stale_jobs()
-            db.session.commit()
-        except SQLAlchemyError:
-            # A database without the exports table yet (before `db upgrade`): nothing to fix.
-            db.session.rollback()
-            log.debug("stale job check skipped", exc_info=True)
-        finally:
-            db.session.remove()
-            # Hold no connection from start-up: a server that forks workers after loading the
-            # app (gunicorn --preload) must not share one between processes.
-            db.engine.dispose()
 
 
 def register_handler(app: Flask, kind: str, target: str) -> None:
@@ -188,8 +186,12 @@ def enqueue(kind: str, export_id: int) -> None:
     """Run job ``kind`` for ``export_id`` on the configured backend (after the row is committed)."""
     if kind not in current_app.extensions.get(_HANDLERS, {}):
         raise ValueError(f"unknown job kind {kind!r}")
-    # Owned by this process until a worker claims it: a crash before then is noticed too.
-    db.session.execute(update(Export).where(Export.id == export_id).values(worker=worker_name()))
+    # Held by this process until a queue or worker takes it: a crash before then is noticed.
+    db.session.execute(
+        update(Export)
+        .where(Export.id == export_id, Export.state == ExportState.QUEUED)
+        .values(worker=worker_name(), heartbeat_at=utcnow())
+    )
     db.session.commit()
     backend().enqueue(kind, export_id)
 
@@ -205,11 +207,6 @@ def start_job(kind: str, export_id: int) -> None:
     after_commit(lambda: enqueue(kind, export_id))
 
 
-def worker_name() -> str:
-    """Return this process's name in job rows: host and process id, no personal data."""
-    return f"{socket.gethostname()[:60]}:{os.getpid()}"
-
-
 def _handler(kind: str) -> Callable[..., None]:
     """Import the function that does the work of ``kind``."""
     module, _, name = current_app.extensions[_HANDLERS][kind].partition(":")
@@ -218,96 +215,87 @@ def _handler(kind: str) -> Callable[..., None]:
 
 def run_job(kind: str, export_id: int) -> None:
     """Run one job: mark it running, report progress, then done or failed (committing each)."""
+    me = worker_name()
     # Claim the row atomically so two processes never run the same job.
     claimed = db.session.execute(
         update(Export)
         .where(Export.id == export_id, Export.state == ExportState.QUEUED)
-        .values(state=ExportState.RUNNING, worker=worker_name(), heartbeat_at=utcnow())
+        .values(state=ExportState.RUNNING, worker=me, heartbeat_at=utcnow())
     ).rowcount
     db.session.commit()
-    export = db.session.get(Export, export_id)
-    if not claimed or export is None:
+    if not claimed or db.session.get(Export, export_id) is None:
         log.info("job %s %s skipped: not queued", kind, export_id)
         return
+    beat = heartbeat()
+    beat.hold()  # beats between progress reports too: a long sheet is not silence
+    try:
+        _run_claimed(kind, export_id, me)
+    finally:
+        beat.release()
+
+
+def _mine(export_id: int, me: str) -> tuple:
+    """Return the condition that the row is still running and held by this process."""
+    return (Export.id == export_id, Export.state == ExportState.RUNNING, Export.worker == me)
+
+
+def _run_claimed(kind: str, export_id: int, me: str) -> None:
+    """Run a claimed job's handler and record how it ended, as long as the row is ours."""
     deadline = time.monotonic() + float(current_app.config["JOB_TIMEOUT_SECONDS"])
 
     def progress(done: int, total: int) -> None:
-        """Record progress and stop the job between steps once it is over time."""
+        """Record progress; stop the job once it is over time or no longer ours."""
         if time.monotonic() > deadline:
             raise JobTimeoutError(TIMED_OUT)
-        export.progress, export.total, export.heartbeat_at = done, total, utcnow()
+        reported = db.session.execute(
+            update(Export)
+            .where(*_mine(export_id, me))
+            .values(progress=done, total=total, heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
         db.session.commit()
+        if not reported:
+            raise JobAbandonedError(export_id)
 
     try:
         _handler(kind)(export_id, progress=progress)
+    except JobAbandonedError:
+        db.session.rollback()
+        log.info("job %s %s stopped: the export is no longer this process's", kind, export_id)
+        return
     except Exception as exc:
         db.session.rollback()
-        _fail(export_id, exc)
+        _fail(export_id, me, exc)
         return
-    # Only a job still running may finish: a work of this export may have been deleted
-    # while it rendered, and then the export was removed and its PDF must not be kept.
+    # Only a job still running here may finish: a work of this export may have been deleted
+    # while it rendered (then the export was removed and its PDF must not be kept), or the
+    # job was given up as stale and tried again elsewhere.
     finished = db.session.execute(
         update(Export)
-        .where(Export.id == export_id, Export.state == ExportState.RUNNING)
+        .where(*_mine(export_id, me))
         .values(state=ExportState.DONE, progress=Export.total, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
     if not finished:
         db.session.rollback()  # also deletes the PDF the job stored
-        log.info("job %s %s dropped: the export was removed while it ran", kind, export_id)
+        log.info("job %s %s dropped: the export is no longer this process's", kind, export_id)
         return
     db.session.commit()
     log.info("job %s %s done", kind, export_id)
 
 
-def _fail(export_id: int, exc: Exception) -> None:
+def _fail(export_id: int, me: str, exc: Exception) -> None:
     """Record why a job failed: known problems by message, anything else as a generic error."""
-    export = db.session.get(Export, export_id)
     if isinstance(exc, JobError | Refused | ValueError):
         log.warning("job for export %s failed: %s", export_id, exc)
         message = str(exc)
     else:
         log.exception("job for export %s crashed", export_id)
         message = "error"
-    if export is not None and export.state is ExportState.RUNNING:
-        export.state = ExportState.FAILED
-        export.error = message[:2000]
-        export.finished_at = utcnow()
-        db.session.commit()
-
-
-def _process_gone(worker: str) -> bool:
-    """Tell whether ``worker`` names a process on this host that no longer exists."""
-    host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname()[:60] or not pid.isdigit():
-        return False
-    if int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False  # exists, owned by someone else
-    return False
-
-
-def fail_stale_jobs() -> int:
-    """Mark failed the jobs whose process died or that stopped reporting; return how many."""
-    stale_after = timedelta(seconds=float(current_app.config["JOB_STALE_SECONDS"]))
-    cutoff = utcnow() - stale_after
-    rows = db.session.scalars(select(Export).where(Export.state.in_(ACTIVE_STATES))).all()
-    failed = 0
-    for export in rows:
-        seen = export.heartbeat_at or export.created_at
-        if seen.tzinfo is None:
-            seen = seen.replace(tzinfo=cutoff.tzinfo)
-        gone = _process_gone(export.worker or "")
-        if gone or seen < cutoff:
-            export.state = ExportState.FAILED
-            export.error = INTERRUPTED
-            export.finished_at = utcnow()
-            failed += 1
-    if failed:
-        log.warning("marked %d interrupted export jobs failed", failed)
-    db.session.flush()
-    return failed
+    db.session.execute(
+        update(Export)
+        .where(*_mine(export_id, me))
+        .values(state=ExportState.FAILED, error=message[:2000], finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

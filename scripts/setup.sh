@@ -13,8 +13,9 @@ say() { printf '==> %s\n' "$*" >&2; }
 system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core)
 if [ "$want_tests" = yes ]; then
   # qpdf checks every PDF the tests write; glabels-data holds the label templates to import;
-  # Chromium runs the browser tests; PostgreSQL and Redis run on loopback for the second pass.
-  system_packages+=(qpdf poppler-utils glabels-data chromium postgresql redis-server)
+  # Chromium runs the browser tests; PostgreSQL and Redis run on loopback for the second pass;
+  # util-linux's unshare gives the multi-host test's worker a host name of its own.
+  system_packages+=(qpdf poppler-utils glabels-data chromium postgresql redis-server util-linux)
 fi
 
 missing=()

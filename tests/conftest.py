@@ -13,6 +13,12 @@ from gallery import create_app
 from gallery.extensions import db
 from tests.browser import browser, live_app, page  # noqa: F401  (fixtures for every test)
 from tests.factories import Staff, image_bytes, make_staff
+from tests.servers import (  # noqa: F401  (fixtures for every test)
+    redis_url,
+    s3_credentials,
+    s3_endpoint,
+    s3_settings,
+)
 
 SHARED_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

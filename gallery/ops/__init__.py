@@ -1,13 +1,16 @@
-"""Operations: health check, backups, retention, proxy awareness."""
+"""Operations: health check, backups, retention, proxy awareness, process housekeeping."""
 
 from __future__ import annotations
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from gallery.ops.housekeeping import register_housekeeping
+
 
 def register_ops(app: Flask) -> None:
-    """Trust the configured number of proxies (the health check is in ``blueprint.py``)."""
+    """Trust the configured proxies; housekeep each serving process (health: ``blueprint.py``)."""
+    register_housekeeping(app)
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies:
         # The real client address and scheme come from the proxy's X-Forwarded-* headers.

@@ -1,4 +1,4 @@
-"""Operator commands: ``backup``, ``restore``, ``retention``."""
+"""Operator commands: ``backup``, ``restore``, ``retention``, ``doctor``, ``jobs worker``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from gallery.cli import echo_checks
 from gallery.extensions import db
 
 
@@ -92,6 +93,15 @@ def retention_command(closed_on: str | None, days: int | None) -> None:
     )
 
 
+@click.command("doctor")
+@with_appcontext
+def doctor_command() -> None:
+    """Check this set-up for several processes or machines: one line per check, ok/warn/fail."""
+    from gallery.ops.doctor import run_checks
+
+    echo_checks(run_checks(current_app._get_current_object()))
+
+
 @click.group("jobs")
 def jobs_cli() -> None:
     """Background job workers."""
@@ -105,9 +115,14 @@ def worker_command(burst: bool) -> None:
     from redis import Redis
     from rq import Queue, SimpleWorker
 
+    from gallery.ops.housekeeping import start_sweeping
+
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.UsageError("set GALLERY_REDIS_URL (and GALLERY_JOB_BACKEND=rq)")
+    # Start-up housekeeping, then a sweep every little while: a job whose worker died on any
+    # host is failed even when nobody looks at it.
+    start_sweeping(current_app._get_current_object())
     connection = Redis.from_url(url)
     queue = Queue(current_app.config["JOB_QUEUE"], connection=connection)
     # SimpleWorker runs jobs in this process, inside the app context the command set up;
@@ -115,4 +130,4 @@ def worker_command(burst: bool) -> None:
     SimpleWorker([queue], connection=connection).work(burst=burst, with_scheduler=False)
 
 
-commands = (backup_command, restore_command, retention_command, jobs_cli)
+commands = (backup_command, restore_command, retention_command, doctor_command, jobs_cli)

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from gallery.extensions import db
 from gallery.storage.files import get_storage
-from gallery.storage.store import new_token
+from gallery.storage.probe import probe
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +41,7 @@ def _database_ok() -> bool:
 
 def _storage_ok() -> bool:
     """Write, read back and delete a tiny probe file."""
-    storage = get_storage()
-    # A key per call: concurrent checks from several workers must not trip over each other.
-    key = f"health/probe-{new_token(8)}"
-    try:
-        storage.write(key, b"ok")
-        ok = storage.read(key) == b"ok"
-        storage.delete(key)
-        return ok
-    except Exception:
-        log.warning("health check: storage unreachable", exc_info=True)
-        return False
+    failed = [check for check in probe(get_storage()) if check.failed]
+    for check in failed:
+        log.warning("health check: storage %s failed: %s", check.name, check.detail)
+    return not failed

@@ -6,7 +6,7 @@ from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from gallery import jobs
+from gallery import jobs, liveness
 from gallery.accounts.access import require
 from gallery.extensions import db
 from gallery.jobs import start_job
@@ -20,8 +20,10 @@ from gallery.storage.serving import send_stored
 
 def error_text(export: Export) -> str:
     """Return why an export failed, in the reader's language where the reason is known."""
-    if export.error == jobs.INTERRUPTED:
+    if export.error == liveness.INTERRUPTED:
         return _("The server stopped while this export was being made. Please try again.")
+    if export.error == liveness.LOST:
+        return _("The job queue lost this export before it was made. Please try again.")
     if export.error == jobs.TIMED_OUT:
         return _("This export took too long and was stopped. Try fewer sheets.")
     if export.state is ExportState.REMOVED:
@@ -41,6 +43,13 @@ def _templates_context() -> dict:
     }
 
 
+def _as_it_stands(export_id: int) -> Export:
+    """Load an export or 404; a job nobody holds any more is failed first, so it can be retried."""
+    export = db.get_or_404(Export, export_id)
+    liveness.fail_stale_jobs([export])
+    return export
+
+
 @require(can_print)
 def list_exports():
     """List exports, newest first, with their options and downloads."""
@@ -58,7 +67,7 @@ def list_exports():
 @require(can_print)
 def show_export(export_id: int):
     """Show one export: progress while it runs (the page refreshes itself), then the download."""
-    export = db.get_or_404(Export, export_id)
+    export = _as_it_stands(export_id)
     return render_template(
         "printing/export.html",
         export=export,
@@ -70,7 +79,7 @@ def show_export(export_id: int):
 @require(can_print)
 def export_status(export_id: int):
     """Report an export's state and progress as JSON for the progress bar."""
-    export = db.get_or_404(Export, export_id)
+    export = _as_it_stands(export_id)
     data = {
         "id": export.id,
         "state": export.state.value,
@@ -101,7 +110,7 @@ def download_export(export_id: int):
 @require(can_print)
 def retry_export(export_id: int):
     """Queue a failed export again with the same choices."""
-    export = db.get_or_404(Export, export_id)
+    export = _as_it_stands(export_id)
     if export.state is not ExportState.FAILED:
         abort(409)
     operations.retry_export(export=export, by=current_user)
@@ -112,7 +121,7 @@ def retry_export(export_id: int):
 @require(can_print)
 def delete_export(export_id: int):
     """Delete an export and, after the commit, its PDF."""
-    export = db.get_or_404(Export, export_id)
+    export = _as_it_stands(export_id)
     if export.is_active:
         abort(409)
     operations.delete_export(export=export, by=current_user)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from gallery.extensions import db
 from gallery.lifecycle.policy import is_printable, printable_condition, unprintable_works
+from gallery.liveness import fail_stale_jobs
 from gallery.models import Entry, Export, ExportState, Pack, User, Work, WorkStatus
 from gallery.printing import catalog
 from gallery.printing.engine.geometry import Layout
@@ -345,6 +346,8 @@ def download_name(export: Export) -> str:
 
 
 def recent_exports(limit: int = 50) -> list[Export]:
-    """Return the newest exports first."""
+    """Return the newest exports first; a job among them that nobody holds any more is failed."""
     query = select(Export).order_by(Export.created_at.desc(), Export.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
+    exports = list(db.session.scalars(query))
+    fail_stale_jobs(exports)
+    return exports

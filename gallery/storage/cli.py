@@ -6,9 +6,21 @@ import click
 from flask.cli import AppGroup
 from PIL import Image
 
+from gallery.cli import echo_checks
 from gallery.extensions import db
 
 storage_cli = AppGroup("storage", help="Maintain the file store.")
+
+
+@storage_cli.command("init")
+def init() -> None:
+    """Create the bucket when it is missing, then check writing, reading and deleting a file."""
+    from gallery.storage.files import get_storage
+    from gallery.storage.probe import bucket_check, probe
+
+    storage = get_storage()
+    store = bucket_check(storage, create=True)
+    echo_checks([store] if store.failed else [store, *probe(storage)])
 
 
 @storage_cli.command("sweep")

@@ -91,3 +91,23 @@ class S3Storage:
         if head is None:
             raise StorageError(f"missing: {key}")
         return int(head["ContentLength"])
+
+    def bucket_exists(self) -> bool:
+        """Tell whether the bucket exists (raise when the store cannot say, e.g. no access)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchBucket", "NotFound"):
+                return False
+            raise
+        return True
+
+    def create_bucket(self) -> None:
+        """Create the bucket, in the client's region (AWS wants it named outside us-east-1)."""
+        region = self.client.meta.region_name
+        options = {}
+        if region and region != "us-east-1":
+            options["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        self.client.create_bucket(Bucket=self.bucket, **options)

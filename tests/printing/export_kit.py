@@ -46,6 +46,16 @@ def close_app(app) -> None:
         db.engine.dispose()
 
 
+def export_row(app, export_id: int):
+    """Return a fresh, detached copy of an export's row as the database holds it now."""
+    from gallery.models import Export
+
+    with app.app_context():
+        export = db.session.get(Export, export_id)
+        db.session.expunge(export)
+        return export
+
+
 def sharp_jpeg() -> bytes:
     """Return an opaque photo large enough for a 90 mm sticker at 300 dpi."""
     return jpeg_master((1200, 1200))

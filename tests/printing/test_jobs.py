@@ -7,20 +7,20 @@ import subprocess
 import sys
 import threading
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
-from gallery import create_app, jobs
+from gallery import jobs, liveness
 from gallery.extensions import db
 from gallery.models import Export, ExportState, WorkState
-from gallery.models.submissions import utcnow
 from tests.conftest import log_in_as
 from tests.factories import make_export, store_work
 from tests.printing.export_kit import (
     close_app,
     export_id_from,
+    export_row,
     form_query,
     make_app,
     post_export,
@@ -40,14 +40,6 @@ def held_job(export_id: int, *, progress) -> None:
     STARTED.set()
     assert RELEASE.wait(30)
     progress(2, 3)
-
-
-def _state(app, export_id: int) -> Export:
-    """Return a fresh copy of the export row."""
-    with app.app_context():
-        export = db.session.get(Export, export_id)
-        db.session.expunge(export)
-        return export
 
 
 @pytest.fixture
@@ -92,32 +84,30 @@ def test_thread_backend_renders_a_real_export_after_the_request_returned(app, cl
     assert client.get(status["download"]).data.startswith(b"%PDF-")
 
 
-def test_jobs_left_running_by_a_dead_process_are_failed_at_start_up(tmp_path):
-    """A row whose worker process is gone, or that stopped reporting long ago, is failed."""
-    app = make_app(tmp_path, JOB_BACKEND="thread")
-    host = jobs.worker_name().rpartition(":")[0]
-    gone_pid = 2**22 + 7  # above Linux's largest process id: no such process
-    dead = make_export(
-        state=ExportState.RUNNING, worker=f"{host}:{gone_pid}", heartbeat_at=utcnow(), app=app
-    ).id
-    never_started = make_export(state=ExportState.QUEUED, worker=f"{host}:{gone_pid}", app=app).id
-    silent = make_export(
-        state=ExportState.RUNNING, heartbeat_at=utcnow() - timedelta(hours=2), app=app
-    ).id
-    alive = make_export(
-        state=ExportState.RUNNING, worker=f"{host}:{os.getppid()}", heartbeat_at=utcnow(), app=app
-    ).id
-    finished = make_export(state=ExportState.DONE, with_pdf=False, app=app).id
-
-    restarted = create_app(app.config | {"TESTING": True})
-    for export_id in (dead, never_started, silent):
-        row = _state(restarted, export_id)
-        assert (row.state, row.error) == (ExportState.FAILED, jobs.INTERRUPTED)
-    assert _state(restarted, alive).state is ExportState.RUNNING
-    assert _state(restarted, finished).state is ExportState.DONE
-    with restarted.app_context():
-        db.engine.dispose()
-    close_app(app)
+def test_a_job_given_up_as_stale_stops_at_its_next_report_and_changes_nothing(app):
+    """A worker that comes back after its job was failed neither reports nor finishes it."""
+    jobs.register_handler(app, "held", f"{__name__}:held_job")
+    RELEASE.clear()
+    STARTED.clear()
+    export_id = make_export(state=ExportState.QUEUED, app=app).id
+    with app.app_context():
+        jobs.enqueue("held", export_id)
+    assert STARTED.wait(30)
+    with app.app_context():  # another process read it while it was silent, and failed it
+        db.session.execute(
+            update(Export)
+            .where(Export.id == export_id)
+            .values(state=ExportState.FAILED, error=liveness.INTERRUPTED)
+        )
+        db.session.commit()
+    RELEASE.set()
+    assert app.extensions["gallery.jobs"].wait(30)
+    given_up = export_row(app, export_id)
+    assert (given_up.state, given_up.error, given_up.progress) == (
+        ExportState.FAILED,
+        liveness.INTERRUPTED,
+        1,
+    )
 
 
 def test_an_interrupted_export_can_be_tried_again(tmp_path):
@@ -129,14 +119,14 @@ def test_an_interrupted_export_can_be_tried_again(tmp_path):
     export_id = export_id_from(post_export(client, form_query(works=[work])))
     with app.app_context():
         export = db.session.get(Export, export_id)
-        export.state, export.error, export.pdf_key = ExportState.FAILED, jobs.INTERRUPTED, None
+        export.state, export.error, export.pdf_key = ExportState.FAILED, liveness.INTERRUPTED, None
         db.session.commit()
     page = client.get(f"/print/exports/{export_id}").get_data(as_text=True)
     assert "The server stopped while this export was being made" in page
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post(f"/print/exports/{export_id}/retry", data={"csrf_token": token})
     assert response.status_code == 303
-    row = _state(app, export_id)
+    row = export_row(app, export_id)
     assert row.state is ExportState.DONE and row.pdf_key and row.error == ""
     close_app(app)
 
@@ -148,7 +138,7 @@ def test_a_job_over_its_time_limit_is_stopped_between_sheets(tmp_path):
     log_in_as(client, app, "printer")
     work = store_work(image=sharp_jpeg(), state=WorkState.SELECTED, app=app).id
     export_id = export_id_from(post_export(client, form_query(works=[work])))
-    row = _state(app, export_id)
+    row = export_row(app, export_id)
     assert (row.state, row.error, row.pdf_key) == (ExportState.FAILED, jobs.TIMED_OUT, None)
     status = client.get(f"/print/exports/{export_id}/status").get_json()
     assert status["error"] == "This export took too long and was stopped. Try fewer sheets."
@@ -161,11 +151,8 @@ def test_the_rq_backend_needs_a_redis_url(tmp_path):
         make_app(tmp_path, JOB_BACKEND="rq", REDIS_URL="")
 
 
-def test_rq_backend_queues_in_redis_and_a_worker_renders_the_pdf(tmp_path):
+def test_rq_backend_queues_in_redis_and_a_worker_renders_the_pdf(tmp_path, redis_url):
     """With Redis, the web process only queues; `jobs worker` in another process renders."""
-    redis_url = os.environ.get("GALLERY_TEST_REDIS_URL")
-    if not redis_url:
-        pytest.skip("no Redis server: scripts/test.sh starts one and sets GALLERY_TEST_REDIS_URL")
     queue = f"test-{uuid.uuid4().hex[:8]}"
     settings = {"JOB_BACKEND": "rq", "REDIS_URL": redis_url, "JOB_QUEUE": queue}
     app = make_app(tmp_path, **settings)
@@ -176,8 +163,9 @@ def test_rq_backend_queues_in_redis_and_a_worker_renders_the_pdf(tmp_path):
         export_id = export_id_from(
             post_export(client, form_query(works=[work_id], copies={work_id: 2}))
         )
-        queued = _state(app, export_id)
-        assert queued.state is ExportState.QUEUED and queued.worker == jobs.QUEUED_IN_REDIS
+        queued = export_row(app, export_id)
+        assert queued.state is ExportState.QUEUED
+        assert queued.worker.startswith(f"{liveness.QUEUED_IN_REDIS}:")
 
         env = {
             **os.environ,
@@ -199,7 +187,7 @@ def test_rq_backend_queues_in_redis_and_a_worker_renders_the_pdf(tmp_path):
             check=False,
         )
         assert worker.returncode == 0, worker.stderr[-2000:]
-        done = _state(app, export_id)
+        done = export_row(app, export_id)
         assert done.state is ExportState.DONE, done.error
         download = client.get(f"/print/exports/{export_id}/download")
         assert download.status_code == 200 and download.data.startswith(b"%PDF")
@@ -213,6 +201,6 @@ def test_a_job_claimed_once_is_never_run_twice(tmp_path):
     export_id = make_export(state=ExportState.DONE, with_pdf=False, progress=2, total=2, app=app).id
     with app.app_context():
         jobs.run_job("export", export_id)
-    row = _state(app, export_id)
+    row = export_row(app, export_id)
     assert row.state is ExportState.DONE and row.error == ""
     close_app(app)

@@ -12,8 +12,6 @@ from tests.factories import store_work
 from tests.printing.export_kit import (
     A4,
     LAYOUT,
-    close_app,
-    make_app,
     pdf_pages,
     sharp_jpeg,
     small_png,
@@ -29,14 +27,6 @@ TEMPLATE = """<?xml version="1.0"?>
   </Template>
 </Glabels-templates>
 """
-
-
-@pytest.fixture
-def app(tmp_path):
-    """An app with its own (empty) folder for imported layouts."""
-    app = make_app(tmp_path)
-    yield app
-    close_app(app)
 
 
 def _rows(result) -> list[list[str]]:

@@ -14,31 +14,14 @@ from tests.factories import make_export, store_work
 from tests.printing.export_kit import (
     A4,
     LAYOUT,
-    close_app,
     export_id_from,
     form_query,
-    make_app,
     pdf_pages,
     post_export,
     sharp_jpeg,
     small_png,
 )
 from tests.printing.render_kit import TOL_MM
-
-
-@pytest.fixture
-def app(tmp_path):
-    """An app whose export jobs run inline."""
-    app = make_app(tmp_path)
-    yield app
-    close_app(app)
-
-
-@pytest.fixture
-def printer(app, client):
-    """The client, logged in as a print volunteer."""
-    log_in_as(client, app, "printer")
-    return client
 
 
 @pytest.fixture

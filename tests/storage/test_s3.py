@@ -6,66 +6,9 @@ endpoint URL, as it would with MinIO or AWS.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import uuid
-
 import pytest
 
 from gallery.storage.store import LocalStorage, StorageError
-
-
-def free_port() -> int:
-    """Return a free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint():
-    """Start an S3 API server on loopback for the session."""
-    pytest.importorskip("moto", reason="moto[server] is a test dependency: pip install -e .[test]")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the S3 test server did not start")
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture
-def s3_settings(s3_endpoint, monkeypatch):
-    """Settings for a fresh bucket on the test server."""
-    import boto3
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    bucket = f"gallery-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(
-        Bucket=bucket
-    )
-    return {
-        "S3_BUCKET": bucket,
-        "S3_ENDPOINT_URL": s3_endpoint,
-        "S3_REGION": "us-east-1",
-        "S3_PREFIX": "site",
-    }
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -1,0 +1,1 @@
+"""The multi-host set-up of the README, proven on one machine."""
