@@ -25,7 +25,6 @@ from gallery.curation.pairwise.fit import (
     pool_work_ids,
     stored_fit,
 )
-from gallery.curation.pairwise.pairing import next_pair
 from gallery.extensions import db
 from gallery.models import (
     Comparison,
@@ -157,6 +156,9 @@ def reserve_next_pair(
     *, user: User, pool: PairPool, rng: random.Random | None = None
 ) -> PairReservation | None:
     """Choose the most informative pair for ``user`` and reserve it; None when none is left."""
+    # Pairing needs NumPy and SciPy: loaded with the first pair, not with the app.
+    from gallery.curation.pairwise.pairing import next_pair
+
     _queue_for_reservations()
     now = utcnow()
     expired = delete(PairReservation).where(PairReservation.expires_at <= now)
