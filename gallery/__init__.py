@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from gallery import config
-from gallery.extensions import babel, csrf, db, limiter, login_manager, migrate
+from gallery.extensions import babel, csrf, db, limiter, login_manager
 from gallery.i18n import select_locale
 from gallery.logging import configure_logging
 from gallery.ops import register_ops
@@ -32,7 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the shared extensions and the file store to ``app``."""
     db.init_app(app)
-    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+    from gallery.migrate import init_migrations
+
+    init_migrations(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -93,10 +95,3 @@ def register_template_helpers(app: Flask) -> None:
     from gallery.templating import register_template_globals
 
     register_template_globals(app)
-
-
-def _migrations_dir() -> str:
-    """Return the Alembic folder that ships inside the package."""
-    from pathlib import Path
-
-    return str(Path(__file__).parent / "migrations")

@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from functools import cached_property
 from typing import Protocol
 
 from flask import Flask, current_app
@@ -116,17 +117,27 @@ class RQBackend:
     """Hand jobs to a Redis queue; `flask --app wsgi jobs worker` processes run them."""
 
     def __init__(self, app: Flask) -> None:
-        """Connect to ``REDIS_URL`` and the ``JOB_QUEUE`` queue."""
-        from redis import Redis
-        from rq import Queue
-
-        url = app.config.get("REDIS_URL")
-        if not url:
+        """Check the settings; the queue is opened with the first job (see ``queue``)."""
+        self.url = app.config.get("REDIS_URL")
+        if not self.url:
             raise ValueError(
                 "JOB_BACKEND=rq needs GALLERY_REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
             )
+        self.name = app.config["JOB_QUEUE"]
         self.timeout = int(app.config["JOB_TIMEOUT_SECONDS"]) + 60
-        self.queue = Queue(app.config["JOB_QUEUE"], connection=Redis.from_url(url))
+
+    @cached_property
+    def queue(self):
+        """Return the ``JOB_QUEUE`` queue at ``REDIS_URL``.
+
+        Opened on first use: redis and rq would otherwise load in every process that builds
+        the app, most of which never start an export. Redis connects lazily as well, so two
+        threads making it at once cost nothing but a spare object.
+        """
+        from redis import Redis
+        from rq import Queue
+
+        return Queue(self.name, connection=Redis.from_url(self.url))
 
     def enqueue(self, kind: str, export_id: int) -> None:
         """Queue the job in Redis, then name that job as the row's holder."""

@@ -10,12 +10,13 @@ from sqlalchemy import inspect
 
 from gallery import create_app
 from gallery.extensions import db
+from gallery.migrate import bind_migrate
 from tests.conftest import database_url
 
 
 @pytest.fixture
-def migrated_app(tmp_path):
-    """An app whose database was made by the migrations alone."""
+def empty_app(tmp_path):
+    """An app on a database without any table."""
     app = create_app(
         {
             "TESTING": True,
@@ -28,12 +29,29 @@ def migrated_app(tmp_path):
         db.drop_all()
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade()
     yield app
     with app.app_context():
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def migrated_app(empty_app):
+    """An app whose database was made by the migrations alone."""
+    bind_migrate(empty_app)
+    with empty_app.app_context():
+        upgrade()
+    return empty_app
+
+
+def test_the_db_upgrade_command_migrates_an_empty_database(empty_app):
+    """`flask --app wsgi db upgrade` works as ever, though Alembic loads only when it runs."""
+    result = empty_app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with empty_app.app_context(), db.engine.connect() as connection:
+        assert "works" in inspect(connection).get_table_names()
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def test_upgrade_from_empty_matches_the_models(migrated_app):

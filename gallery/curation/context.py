@@ -7,6 +7,7 @@ from flask import request, url_for
 from flask_login import current_user
 
 from gallery.curation.forms import ACTION_LABELS, STATUS_LABELS
+from gallery.curation.presenters import cards_html
 from gallery.curation.queries import GalleryQuery
 from gallery.models import User
 from gallery.permissions import can_admin, can_moderate, can_vote
@@ -36,4 +37,5 @@ def curation_context() -> dict:
         "may_moderate": can_moderate(user),
         "may_admin": can_admin(user),
         "may_vote": lambda work: can_vote(user, work),
+        "cards_html": cards_html,
     }

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import numpy as np
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
@@ -29,6 +29,9 @@ from gallery.models import (
     WorkStatus,
 )
 
+if TYPE_CHECKING:
+    import numpy as np
+
 log = logging.getLogger(__name__)
 
 # At most this many of the 64 hash bits may differ. 10 is the usual pHash cut-off: it catches
@@ -40,6 +43,9 @@ _CHUNK = 512
 
 def _hashes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return every work's id, entry id and perceptual hash as arrays."""
+    # NumPy loads when hashes are compared (an upload, the command), not with the app.
+    import numpy as np
+
     rows = db.session.execute(select(Work.id, Work.entry_id, Work.phash)).all()
     ids = np.array([r.id for r in rows], dtype=np.int64)
     entries = np.array([r.entry_id for r in rows], dtype=np.int64)
@@ -74,6 +80,8 @@ def flag_near_duplicates(works: Iterable[Work]) -> list[DuplicatePair]:
     works = list(works)
     if not works:
         return []
+    import numpy as np
+
     ids, entries, hashes = _hashes()
     found = []
     for work in works:
@@ -91,6 +99,8 @@ def flag_near_duplicates(works: Iterable[Work]) -> list[DuplicatePair]:
 
 def find_all_near_duplicates() -> list[DuplicatePair]:
     """Compare every work with every other once and store the pairs not known yet."""
+    import numpy as np
+
     ids, entries, hashes = _hashes()
     found = []
     for start in range(0, len(ids), _CHUNK):

@@ -44,7 +44,7 @@ def _query_string(args: dict) -> str:
 
 
 def _present(cards: list, language: str, *, suffix: str) -> list:
-    """Return HTML-ready cards whose links end with ``suffix`` (the grid's filters)."""
+    """Return the cards' printable values, links ending with ``suffix`` (the grid's filters)."""
     return present_cards(
         cards,
         language=language,

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from gallery.curation.deliberation.conflicts import refuse_if_conflicted
+from gallery.database import dialect_insert
 from gallery.extensions import db
 from gallery.lifecycle.deletion import delete_entry, delete_works
 from gallery.models import (
@@ -56,11 +56,10 @@ class BulkOutcome:
 
 def _upsert(values: dict):
     """Return INSERT … ON CONFLICT (user, work) DO UPDATE for the session's database."""
-    name = db.session.get_bind().dialect.name
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(name)
-    if dialect is None:
+    statement = dialect_insert(Vote)
+    if statement is None:
         return None
-    statement = dialect.insert(Vote).values(**values)
+    statement = statement.values(**values)
     return statement.on_conflict_do_update(
         index_elements=[Vote.user_id, Vote.work_id],
         set_={"score": statement.excluded.score, "updated_at": statement.excluded.updated_at},

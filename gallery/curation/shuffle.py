@@ -23,8 +23,8 @@ from sqlalchemy import (
     literal,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
+from gallery.database import dialect_insert
 from gallery.extensions import db
 from gallery.models import User, Work
 from gallery.models.curation import ShuffleKey
@@ -76,9 +76,7 @@ def _key(a, b, c, d) -> ColumnElement[int]:
 
 def _insert_ignoring():
     """Return INSERT … ON CONFLICT DO NOTHING into ``shuffle_keys`` (racing fills are fine)."""
-    name = db.session.get_bind().dialect.name
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}[name]
-    return dialect.insert(ShuffleKey).on_conflict_do_nothing()
+    return dialect_insert(ShuffleKey).on_conflict_do_nothing()
 
 
 def _fill(user_id: int, *conditions) -> int:

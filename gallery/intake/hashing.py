@@ -5,9 +5,12 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PIL import Image
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _PHASH_SIDE = 32  # the DCT runs on a 32x32 grey thumbnail ...
 _PHASH_KEEP = 8  # ... and keeps the 8x8 lowest frequencies: 64 bits
@@ -52,6 +55,9 @@ def _raw_chunks(im: Image.Image) -> Iterator[bytes]:
 
 def phash(im: Image.Image) -> int:
     """Return a DCT perceptual hash (unsigned, < 2**64) of a small preview of the picture."""
+    # NumPy loads with the first upload, not with the app (see tests/test_startup.py).
+    import numpy as np
+
     grey = _grey_on_white(im).resize((_PHASH_SIDE, _PHASH_SIDE), Image.Resampling.LANCZOS)
     pixels = np.asarray(grey, dtype=np.float64)
     basis = _dct_basis()
@@ -80,6 +86,8 @@ def _grey_on_white(im: Image.Image) -> Image.Image:
 @functools.cache
 def _dct_basis() -> np.ndarray:
     """Orthonormal DCT-II matrix for the thumbnail side."""
+    import numpy as np
+
     n = _PHASH_SIDE
     k = np.arange(n)[:, None]
     x = np.arange(n)[None, :]

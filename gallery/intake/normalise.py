@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from PIL import Image, ImageCms
 
 from gallery.intake import colour
@@ -61,6 +60,9 @@ def _eight_bit(im: Image.Image) -> Image.Image:
 
 def _sixteen_to_eight(im: Image.Image) -> Image.Image:
     """Scale 16-bit grey to 8 bits (>> 8) instead of clipping, keeping a tRNS key as alpha."""
+    # Only 16-bit uploads need NumPy: loaded here, not with the app.
+    import numpy as np
+
     raw = np.asarray(im)
     if im.mode == "I":
         raw = np.clip(raw, 0, 0xFFFF)

@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-import pikepdf
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import select
@@ -143,6 +142,9 @@ def delete_pack(pack: Pack, *, by: User) -> None:
 
 def _page_size_mm(pdf: bytes) -> tuple[float | None, float | None]:
     """Return the width and height of the PDF's first page in mm (None if unreadable)."""
+    # pikepdf loads when a pack is published, not with the pack pages and the feed.
+    import pikepdf
+
     try:
         with pikepdf.open(io.BytesIO(pdf)) as document:
             box = document.pages[0].trimbox

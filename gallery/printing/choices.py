@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from flask import request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
@@ -109,17 +110,19 @@ def _plan(choices: Choices) -> None:
         choices.problems.append(str(exc))
 
 
-def preview_svgs(choices: Choices) -> list[str]:
+def preview_svgs(choices: Choices) -> list[Markup]:
     """Return the true-size SVG of the first sheets (an empty sheet when nothing is planned)."""
     options = choices.options or choices.layout.defaults
     sheets = choices.plan.sheets[:PREVIEW_SHEETS] if choices.plan else [SheetPlan(0, ())]
     return [
-        sheet_svg(
-            choices.layout,
-            sheet,
-            options,
-            image_url=lambda p: image_url(choices, p),
-            texts=preview_texts(),
+        Markup(  # noqa: S704 - sheet_svg builds the SVG and escapes every text and address in it
+            sheet_svg(
+                choices.layout,
+                sheet,
+                options,
+                image_url=lambda p: image_url(choices, p),
+                texts=preview_texts(),
+            )
         )
         for sheet in sheets
     ]

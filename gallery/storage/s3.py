@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -21,20 +22,38 @@ class S3Storage:
         access_key: str | None = None,
         secret_key: str | None = None,
     ) -> None:
-        """Connect lazily with boto3; credentials fall back to boto3's usual sources."""
-        import boto3
-        from botocore.config import Config
-
+        """Remember where the bucket is; the client is made on first use (see ``client``)."""
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=endpoint_url or None,
-            region_name=region or None,
-            aws_access_key_id=access_key or None,
-            aws_secret_access_key=secret_key or None,
-            config=Config(retries={"max_attempts": 5, "mode": "standard"}),
-        )
+        self._settings = {
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "aws_access_key_id": access_key or None,
+            "aws_secret_access_key": secret_key or None,
+        }
+        self._client = None
+        self._lock = threading.Lock()
+
+    @property
+    def client(self):
+        """Return the boto3 client, made on first use; credentials fall back to boto3's sources.
+
+        Importing boto3 and making a client takes longer than building the whole app, which
+        every command and server worker does, whether or not it ever touches a file.
+        """
+        if self._client is None:
+            # Locked: boto3's default session is not safe to make clients from two threads.
+            with self._lock:
+                if self._client is None:
+                    import boto3
+                    from botocore.config import Config
+
+                    self._client = boto3.client(
+                        "s3",
+                        **self._settings,
+                        config=Config(retries={"max_attempts": 5, "mode": "standard"}),
+                    )
+        return self._client
 
     def _name(self, key: str) -> str:
         """Return the object name of ``key``."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 
 from gallery.accounts.passwords import (
+    DUMMY_HASH,
     PasswordProblem,
     common_passwords,
     hash_password,
@@ -55,3 +57,15 @@ def test_hashes_are_argon2id_salted_and_verify():
     assert verify_password(first, "a long pass phrase")
     assert not verify_password(first, "a long pass phrasE")
     assert not verify_password("not a hash", "anything")
+
+
+def test_the_timing_hash_matches_the_current_parameters():
+    """Logins for unknown accounts verify against a written-out hash: it must cost the same.
+
+    A hash made with other parameters (after an argon2 upgrade) would make a login for an
+    unknown account faster or slower than one for a real account.
+    """
+    # The app hashes with argon2's defaults; this suite swaps in a cheap hasher for speed.
+    assert not PasswordHasher().check_needs_rehash(DUMMY_HASH)
+    assert not verify_password(DUMMY_HASH, "anything at all")
+    assert verify_password(DUMMY_HASH, "not a real password, only for timing")

@@ -128,8 +128,9 @@ def test_thumbnails_use_srcset_lazy_loading_and_sizes(app, client, login_user_as
 
 
 def test_titles_and_credits_with_markup_show_as_text(app, client, login_user_as):
-    """Whatever an artist types stays text on the grid: escaped in the alt, link and credit."""
-    login_user_as(client, app, "curator")
+    """Whatever an artist types stays text on the grid: escaped once in the alt, the tick
+    box's label, the link and the credit, whether the card is rendered anew or kept."""
+    login_user_as(client, app, "curator", decider=True)
     with app.app_context():
         work = make_work(credit='<b>Ann & "Bo"</b>')
         work.title = "<script>x()</script> & 'y'"
@@ -137,14 +138,35 @@ def test_titles_and_credits_with_markup_show_as_text(app, client, login_user_as)
         db.session.commit()
         work_id, hidden_id = work.id, hidden.id
     post(client, "/curate", "/curate/blind", {})
-    html = client.get("/curate?sort=newest").get_data(as_text=True)
+    first = client.get("/curate?sort=newest").get_data(as_text=True)
+    again = client.get("/curate?sort=newest").get_data(as_text=True)
     title = "&lt;script&gt;x()&lt;/script&gt; &amp; &#39;y&#39;"
-    assert "<script>x()" not in html and "<b>Ann" not in html
-    assert f'alt="{title}"' in html
-    assert f'<a href="/curate/works/{work_id}?sort=newest">{title}</a>' in html
-    assert '<span class="credit">&lt;b&gt;Ann &amp; &#34;Bo&#34;&lt;/b&gt;</span>' in html
-    assert f'href="/curate/works/{hidden_id}?sort=newest">' in html
-    assert '<span class="credit">anonymous</span>' in html
+    for html in (first, again):
+        assert "<script>x()" not in html and "<b>Ann" not in html
+        assert f'alt="{title}"' in html
+        assert f'aria-label="Tick: {title}"' in html
+        assert f'<a href="/curate/works/{work_id}?sort=newest">{title}</a>' in html
+        assert '<span class="credit">&lt;b&gt;Ann &amp; &#34;Bo&#34;&lt;/b&gt;</span>' in html
+        assert f'href="/curate/works/{hidden_id}?sort=newest">' in html
+        assert '<span class="credit">anonymous</span>' in html
+
+
+def test_kept_cards_never_show_one_curators_view_to_another(app, login_user_as):
+    """Cards are kept once rendered, yet each curator sees only their own score and blind mode."""
+    ann, bo = app.test_client(), app.test_client()
+    ann_id = login_user_as(ann, app, "curator").id
+    login_user_as(bo, app, "curator")
+    with app.app_context():
+        work_id = make_work(credit="Zoya Secretname").id
+        make_vote(user=ann_id, work=work_id, score=5)
+    post(ann, "/curate", "/curate/blind", {})
+    for _ in range(2):
+        seen_by_ann = ann.get("/curate").get_data(as_text=True)
+        assert "Zoya Secretname" in seen_by_ann and "you: 5 · mean 5.00 · 1 vote" in seen_by_ann
+        seen_by_bo = bo.get("/curate").get_data(as_text=True)
+        assert "Zoya Secretname" not in seen_by_bo and "you: 5" not in seen_by_bo
+        assert '<span class="votes">1 vote</span>' in seen_by_bo
+    assert 'type="checkbox" name="works"' not in seen_by_ann
 
 
 def test_images_are_served_to_curators_only(app, client, login_user_as):
@@ -231,6 +253,18 @@ def test_the_ranking_page_hides_scores_of_works_i_have_not_voted_on(app, client,
     assert "3.00" in html  # mean of 2 and 4
     assert "5.00" not in html and "vote to see" in html
     assert client.get("/curate/ranking?by=normalised").status_code == 200
+
+
+def test_the_ranking_page_shows_titles_with_markup_as_text(app, client, login_user_as):
+    """A title typed with markup stays text in the ranking's thumbnail, link and alt."""
+    me = login_user_as(client, app, "curator")
+    with app.app_context():
+        work = make_work(title="<script>x()</script> & 'y'")
+        make_vote(user=me, work=work, score=4)
+    html = client.get("/curate/ranking").get_data(as_text=True)
+    title = "&lt;script&gt;x()&lt;/script&gt; &amp; &#39;y&#39;"
+    assert "<script>x()" not in html
+    assert f'alt="{title}"' in html and f">{title}</a>" in html
 
 
 def test_stored_shuffle_keys_match_the_computed_order_and_follow_new_works(app, login_user_as):

@@ -4,6 +4,10 @@ One scale for all pools: every comparison answers the same question, so all of t
 together; a pool only decides which works are paired and listed. Fits are cached in this
 process by a fingerprint of the comparisons table, so a stale cache is impossible whichever
 process recorded the latest answer.
+
+The maths module brings NumPy and SciPy, so it is imported inside the functions that fit or
+read a fit: the pairwise pages import this module, and every server worker and command would
+otherwise pay for SciPy at start-up.
 """
 
 from __future__ import annotations
@@ -11,22 +15,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import exists, func, or_, select
 
 from gallery.curation.pairwise.counts import judged_per_work
-from gallery.curation.pairwise.maths import (
-    Comparison as Judgement,
-)
-from gallery.curation.pairwise.maths import (
-    Fit,
-    Outcome,
-    Strength,
-    _reliability,
-    comparisons_until_stable,
-    fit_bradley_terry,
-)
 from gallery.extensions import db
 from gallery.models import (
     Comparison,
@@ -37,6 +30,9 @@ from gallery.models import (
     Work,
     WorkStatus,
 )
+
+if TYPE_CHECKING:
+    from gallery.curation.pairwise.maths import Fit
 
 # The reliability curators aim for before trusting the order ("stable").
 STABLE_AT = 0.8
@@ -101,6 +97,9 @@ def current_fit(key: tuple | None = None) -> tuple[tuple, Fit]:
 
     def build() -> Fit:
         """Fit all judged comparisons at once (skips carry no preference)."""
+        from gallery.curation.pairwise.maths import Comparison as Judgement
+        from gallery.curation.pairwise.maths import Outcome, fit_bradley_terry
+
         rows = db.session.execute(
             select(Comparison.left_id, Comparison.right_id, Comparison.outcome, Comparison.user_id)
             .where(Comparison.outcome != ComparisonOutcome.SKIP)
@@ -121,6 +120,8 @@ def stored_fit() -> Fit | None:
 
     def build() -> Fit:
         """Rebuild a ``Fit`` from the stored rows."""
+        from gallery.curation.pairwise.maths import Fit, Strength
+
         rows = db.session.execute(
             select(
                 PairwiseStrength.work_id,
@@ -172,6 +173,10 @@ def judged_counts() -> dict[int, int]:
 
 def readout(fit: Fit | None, work_ids: list[int]) -> Readout:
     """Return the reliability and the stopping rule over the pool's works only."""
+    import numpy as np
+
+    from gallery.curation.pairwise.maths import Fit, _reliability, comparisons_until_stable
+
     strengths = (fit.strengths if fit else {}).keys() & set(work_ids)
     chosen = {w: fit.strengths[w] for w in strengths} if fit else {}
     done = round(sum(s.comparisons for s in chosen.values()) / 2)

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from gallery.curation.deliberation.conflicts import conflicted_work_ids, refuse_if_conflicted
@@ -25,7 +24,7 @@ from gallery.curation.pairwise.fit import (
     pool_work_ids,
     stored_fit,
 )
-from gallery.curation.pairwise.pairing import next_pair
+from gallery.database import dialect_insert
 from gallery.extensions import db
 from gallery.models import (
     Comparison,
@@ -66,12 +65,10 @@ class PairRefused(Refused):
 
 def _insert_ignore(model, values: dict, conflict: list[str]) -> bool:
     """Insert a row unless it clashes with a unique key; tell whether it was inserted."""
-    name = db.session.get_bind().dialect.name
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(name)
-    if dialect is not None:
+    statement = dialect_insert(model)
+    if statement is not None:
         statement = (
-            dialect.insert(model)
-            .values(**values)
+            statement.values(**values)
             .on_conflict_do_nothing(index_elements=conflict)
             # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT DO NOTHING.
             .returning(*model.__table__.primary_key.columns)
@@ -157,6 +154,9 @@ def reserve_next_pair(
     *, user: User, pool: PairPool, rng: random.Random | None = None
 ) -> PairReservation | None:
     """Choose the most informative pair for ``user`` and reserve it; None when none is left."""
+    # Pairing needs NumPy and SciPy: loaded with the first pair, not with the app.
+    from gallery.curation.pairwise.pairing import next_pair
+
     _queue_for_reservations()
     now = utcnow()
     expired = delete(PairReservation).where(PairReservation.expires_at <= now)

@@ -12,7 +12,6 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
 log = logging.getLogger(__name__)
@@ -56,6 +55,9 @@ def font_files() -> tuple[Path, ...]:
 @lru_cache(maxsize=8)
 def _coverage(path: Path) -> frozenset[int]:
     """Return the code points a font file has glyphs for."""
+    # fontTools loads with the first credit measured, not with the print pages' modules.
+    from fontTools.ttLib import TTFont
+
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap() or {})
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from gallery.printing.engine.geometry import Box, Cell, Layout
 from gallery.printing.engine.options import CreditPlacement, ExportOptions, Fit, Shape
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MM_PER_INCH = 25.4
 CREDIT_GAP = 0.5  # mm between the bleed edge and a credit line printed under the sticker
@@ -141,6 +143,9 @@ def plan_export(
 def bleed_boxes(layout: Layout, bleed: float) -> list[Box]:
     """Return each cell grown by ``bleed``, but per side at most half-way to the next label
     and never past the page edge (uncalibrated page mm, indexed like ``layout.cells()``)."""
+    # NumPy loads with the first plan, not with the print pages, which import this module.
+    import numpy as np
+
     boxes = [c.box for c in layout.cells()]
     x = np.array([b.x for b in boxes])
     y = np.array([b.y for b in boxes])
