@@ -14,11 +14,9 @@ filled black boxes (DeviceGray, so they stay pure K on a CMYK press). Cut paths 
 0.25 pt in a Separation colour space named after ``options.cut_colour_name`` (alternate: 100 %
 magenta) set to overprint, which is how RIPs and cutter software recognise a die line.
 
-Privacy: the document information dictionary keeps only a neutral Title we are given, the
-XMP stream is dropped, and the file ID is derived from the content.
-
-Colour: an sRGB OutputIntent by default; with a press CMYK profile, that profile instead (the
-rasters were already converted in ``raster.py``).
+Privacy and PDF/X: the renderer's /Info and XMP are dropped; :mod:`pdfx` then writes the
+PDF/X-4 identification (a neutral title, the day, no names), the CMYK output intent and
+ICC-based colour, and the file ID is derived from the content.
 """
 
 from __future__ import annotations
@@ -33,6 +31,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
+from gallery.printing.engine import pdfx
 from gallery.printing.engine.geometry import page_marks
 from gallery.printing.engine.options import Mode, Shape
 
@@ -136,20 +135,6 @@ def _cut_colour_space(pdf: Pdf, name: str) -> pikepdf.Object:
     return pdf.make_indirect(Array([Name.Separation, Name("/" + name), Name.DeviceCMYK, tint]))
 
 
-def _output_intent(pdf: Pdf, icc: bytes, *, cmyk: bool, label: str) -> Dictionary:
-    """Return an OutputIntent dictionary embedding ``icc``."""
-    profile = pikepdf.Stream(pdf, icc)
-    profile["/N"] = 4 if cmyk else 3
-    return Dictionary(
-        Type=Name.OutputIntent,
-        S=Name.GTS_PDFX if cmyk else Name.GTS_PDFA1,
-        OutputConditionIdentifier=String(label),
-        Info=String(label),
-        RegistryName=String("http://www.color.org"),
-        DestOutputProfile=pdf.make_indirect(profile),
-    )
-
-
 def finish_pdf(
     data: bytes | Sequence[bytes],
     *,
@@ -157,12 +142,10 @@ def finish_pdf(
     sheets: Sequence[Any],
     options: Any,
     title: str = "",
-    output_icc: bytes,
-    cmyk: bool = False,
-    icc_label: str = "sRGB IEC61966-2.1",
+    press_icc: bytes,
     dielines: Mapping[tuple[int, int], Sequence[Polygon]] | None = None,
 ) -> bytes:
-    """Return ``data`` with page boxes, marks, cut paths, output intent and no identifying metadata.
+    """Return ``data`` as PDF/X-4 with page boxes, marks and cut paths, naming ``press_icc``.
 
     ``data`` may be several PDFs (rendered in chunks); their pages are joined in order and
     identical images are stored once. Pages ``0 .. len(sheets) - 1`` are the sheets; any later
@@ -193,13 +176,9 @@ def finish_pdf(
                 ops += _cut_ops(layout, sheets[number], number, dielines)
             if ops:
                 _append(pdf, page, ops, cut_space=cut_space)
-        _scrub_metadata(pdf, title)
-        pdf.Root.OutputIntents = Array(
-            [_output_intent(pdf, output_icc, cmyk=cmyk, label=icc_label)]
-        )
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True)
-    return out.getvalue()
+        scrub_metadata(pdf)
+        pdfx.make_pdfx(pdf, icc=press_icc, title=title, cmyk=options.cmyk)
+        return pdfx.save(pdf)
 
 
 def _share_images(pdf: Pdf) -> None:
@@ -283,10 +262,10 @@ def _append(pdf: Pdf, page: pikepdf.Page, ops: list[str], *, cut_space: Any) -> 
     page.contents_add(pikepdf.Stream(pdf, ("Q\n" + "\n".join(ops) + "\n").encode("ascii")))
 
 
-def _scrub_metadata(pdf: Pdf, title: str) -> None:
-    """Keep only a neutral Title in /Info; drop XMP and other per-tool traces."""
+def scrub_metadata(pdf: Pdf) -> None:
+    """Drop the renderer's XMP, /Info and other per-tool traces (pdfx writes neutral ones)."""
     for holder in [pdf.Root, *(page.obj for page in pdf.pages)]:
         for key in ("/Metadata", "/PieceInfo", "/SpiderInfo", "/LastModified"):
             if key in holder:
                 del holder[key]
-    pdf.trailer.Info = pdf.make_indirect(Dictionary(Title=String(title)) if title else Dictionary())
+    pdf.trailer.Info = pdf.make_indirect(Dictionary())

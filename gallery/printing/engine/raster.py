@@ -165,7 +165,7 @@ def render_raster(
     if cmyk_icc:
         if image.mode == "RGBA":
             image = _flatten(image)
-        image = ImageCms.applyTransform(image, _cmyk_transform(cmyk_icc))
+        image = ImageCms.applyTransform(image, cmyk_transform(cmyk_icc))
         # Pillow writes an Adobe marker with inverted CMYK; WeasyPrint honours it (Decode).
         image.save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
     elif image.mode == "RGBA":
@@ -248,7 +248,7 @@ def srgb_icc() -> bytes:
 
 
 @lru_cache(maxsize=4)
-def _cmyk_transform(cmyk_icc: bytes) -> ImageCms.ImageCmsTransform:
+def cmyk_transform(cmyk_icc: bytes) -> ImageCms.ImageCmsTransform:
     """Build (once per profile) the sRGB → press CMYK transform, relative colorimetric."""
     target = ImageCms.ImageCmsProfile(io.BytesIO(cmyk_icc))
     return ImageCms.buildTransform(

@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-from PIL import Image, ImageCms, ImageFile
+from PIL import Image, ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from gallery.printing.engine import pdfpost, raster
+from gallery.printing.engine import pdfpost, pdfx, raster
 from gallery.printing.engine.fonts import FONT_STACK, fit_line
 from gallery.printing.engine.options import Mode, Shape
 from gallery.storage.store import Storage, StorageError, check_key
@@ -173,12 +173,14 @@ def render_export(
     progress: Callable[[int, int], None] | None = None,
     credits_heading: str = "Credits",
     anonymous_label: str = "",
-    cmyk_icc: bytes | None = None,
+    press_icc: bytes | None = None,
 ) -> bytes:
-    """Return the print-ready PDF of ``sheets``: one page per sheet, then the credits page.
+    """Return the PDF/X-4 file of ``sheets``: one page per sheet, then the credits page.
 
-    ``progress(done, total)`` is called after each sheet's rasters are ready and once more
-    when the PDF is finished (``total`` = sheets + 1). Raises ValueError past the size caps.
+    ``press_icc`` is the CMYK characterisation named as output intent (default: the shipped
+    FOGRA39 profile); with ``options.cmyk`` every raster is converted to it. ``progress(done,
+    total)`` is called after each sheet's rasters are ready and once more when the PDF is
+    finished (``total`` = sheets + 1). Raises ValueError past the size caps.
     """
     if not sheets:
         raise ValueError("nothing to render")
@@ -187,6 +189,8 @@ def render_export(
     if sum(len(s.placements) for s in sheets) > MAX_PLACEMENTS:
         raise ValueError(f"more than {MAX_PLACEMENTS} stickers in one PDF; split it")
     total = len(sheets) + 1
+    press_icc = press_icc or pdfx.cmyk_profile()
+    cmyk_icc = press_icc if options.cmyk else None
     colour = "device-cmyk(0 0 0 1)" if cmyk_icc else "#000"
     cutting = layout.mode is Mode.PRINT_AND_CUT or options.cut_lines
     pages: list[str] = []
@@ -212,19 +216,13 @@ def render_export(
         chunk = pages[start : start + CHUNK_SHEETS]
         tail = credits if options.credits_page and start + CHUNK_SHEETS >= len(pages) else ""
         parts.append(_render_html(layout, chunk, tail, colour=colour, storage=storage))
-    if cmyk_icc:
-        icc, label = cmyk_icc, _profile_label(cmyk_icc)
-    else:
-        icc, label = raster.srgb_icc(), "sRGB IEC61966-2.1"
     out = pdfpost.finish_pdf(
         parts,
         layout=layout,
         sheets=sheets,
         options=options,
         title=title,
-        output_icc=icc,
-        cmyk=bool(cmyk_icc),
-        icc_label=label,
+        press_icc=press_icc,
         dielines=dielines,
     )
     if progress:
@@ -250,15 +248,6 @@ def _render_html(
     if count < len(pages) + bool(tail) or (not tail and count != len(pages)):
         raise RuntimeError(f"expected {len(pages)} sheet pages, got {count}")
     return rendered.write_pdf()
-
-
-def _profile_label(icc: bytes) -> str:
-    """Return a press profile's own description, for the OutputIntent."""
-    try:
-        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return (ImageCms.getProfileDescription(profile) or "CMYK").strip()[:120]
-    except (OSError, ImageCms.PyCMSError):
-        return "CMYK"
 
 
 def _dieline(storage: Storage, placement: Any, key: str, options: Any) -> Any:
