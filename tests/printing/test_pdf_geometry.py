@@ -237,7 +237,7 @@ def test_pdfx_output_intent_is_the_shipped_cmyk_characterisation(tmp_path):
 
 
 def test_cmyk_converts_images_to_the_press_profile(tmp_path):
-    """With ``cmyk`` and a shop's own profile, every raster is CMYK and the profile is the intent."""
+    """With ``cmyk`` and a shop's own profile, every raster is CMYK and that is the intent."""
     layout = builtin_layouts()[PRINT_AND_CUT]
     icc = cmyk_profile("Test press")
     _, path = _render(tmp_path, layout, layout.defaults.replace(cmyk=True), press_icc=icc)

@@ -29,7 +29,7 @@ from contextlib import ExitStack
 from typing import Any
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Pdf, String
+from pikepdf import Array, Dictionary, Name, Pdf
 
 from gallery.printing.engine import pdfx
 from gallery.printing.engine.geometry import page_marks

@@ -253,14 +253,19 @@ def _fix_holder(pdf: Pdf, holder, srgb, convert, seen) -> None:
         if pattern.get("/PatternType") == 1 and _key(pattern) not in seen:
             seen.add(_key(pattern))
             _fix_holder(pdf, pattern, srgb, convert, seen)
-        elif pattern.get("/Shading") is not None:
-            if pattern.Shading.get("/ColorSpace") == Name.DeviceRGB:
-                pattern.Shading.ColorSpace = srgb
+        elif _shading_space(pattern) == Name.DeviceRGB:
+            pattern.Shading.ColorSpace = srgb
     for state in _values(resources.get("/ExtGState")):
         mask = state.get("/SMask")
         if isinstance(mask, Dictionary) and mask.get("/G") is not None and _key(mask.G) not in seen:
             seen.add(_key(mask.G))
             _fix_holder(pdf, mask.G, srgb, convert, seen)
+
+
+def _shading_space(pattern) -> pikepdf.Object | None:
+    """Return the colour space of a shading pattern's shading, if it has one."""
+    shading = pattern.get("/Shading")
+    return shading.get("/ColorSpace") if shading is not None else None
 
 
 def _values(dictionary) -> Iterator[pikepdf.Object]:
