@@ -77,6 +77,10 @@ class Defaults:
     PRINT_MAX_SHEETS = 50
     PRINT_LAYOUT_DIRS: ClassVar[list[str]] = []
     PRINT_IMPORT_DIR: str | None = None
+    # Print-shop presets load from print_presets/ and PRINT_PRESET_DIRS (later folders win).
+    PRINT_PRESET_DIRS: ClassVar[list[str]] = []
+    # The CMYK characterisation every PDF/X export names (default: print_profiles/).
+    PRINT_CMYK_PROFILE: str | None = None
     # Background jobs: "thread" (inside the web process), "sync" (inline) or "rq" (planned).
     JOB_BACKEND = "thread"
     JOB_TIMEOUT_SECONDS = 600

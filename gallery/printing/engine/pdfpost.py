@@ -49,7 +49,7 @@ def _num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-class _Path:
+class PagePath:
     """Build PDF path operators from page millimetres (origin top-left, y down)."""
 
     def __init__(self, page_height_mm: float) -> None:
@@ -113,7 +113,7 @@ class _Path:
         self.close()
 
 
-def shape_path(path: _Path, box: Any, shape: Shape, corner_radius: float) -> None:
+def shape_path(path: PagePath, box: Any, shape: Shape, corner_radius: float) -> None:
     """Add the outline of one label of ``shape`` filling ``box`` to ``path``."""
     if shape in (Shape.CIRCLE, Shape.ELLIPSE):
         path.rounded(box, box.width / 2, box.height / 2)
@@ -123,7 +123,7 @@ def shape_path(path: _Path, box: Any, shape: Shape, corner_radius: float) -> Non
         path.rect(box)
 
 
-def _cut_colour_space(pdf: Pdf, name: str) -> pikepdf.Object:
+def cut_colour_space(pdf: Pdf, name: str) -> pikepdf.Object:
     """Return a Separation colour space for the cut line, 100 % magenta on proofs."""
     tint = Dictionary(
         FunctionType=2,
@@ -133,6 +133,17 @@ def _cut_colour_space(pdf: Pdf, name: str) -> pikepdf.Object:
         N=1,
     )
     return pdf.make_indirect(Array([Name.Separation, Name("/" + name), Name.DeviceCMYK, tint]))
+
+
+def cut_state() -> Dictionary:
+    """Return the graphics state cut paths are stroked in."""
+    # Overprint, so the die line never knocks a white hairline out of the artwork.
+    return Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1)
+
+
+def cut_ops(path_ops: list[str]) -> list[str]:
+    """Return operators stroking ``path_ops`` as a 0.25 pt line in the cut spot colour."""
+    return ["q", "/GSCut gs", "/CSCut CS", "1 SCN", f"{_num(HAIRLINE_PT)} w", *path_ops, "S", "Q"]
 
 
 def finish_pdf(
@@ -164,7 +175,7 @@ def finish_pdf(
         cut_space = None
         cutting = layout.mode is Mode.PRINT_AND_CUT or options.cut_lines
         if cutting:
-            cut_space = _cut_colour_space(pdf, options.cut_colour_name)
+            cut_space = cut_colour_space(pdf, options.cut_colour_name)
         marks = page_marks(layout, options)
         for number, page in enumerate(pdf.pages):
             _set_boxes(page)
@@ -214,13 +225,13 @@ def _marks_ops(marks: Any, page_height: float) -> list[str]:
     """Return operators drawing crop marks and registration marks."""
     ops: list[str] = []
     if marks.crop:
-        path = _Path(page_height)
+        path = PagePath(page_height)
         for seg in marks.crop:
             path.move(seg.x1, seg.y1)
             path.line(seg.x2, seg.y2)
         ops += ["q", "0 G", f"{_num(HAIRLINE_PT)} w", "0 J", *path.ops, "S", "Q"]
     if marks.registration:
-        path = _Path(page_height)
+        path = PagePath(page_height)
         for box in marks.registration:
             path.rect(box)
         ops += ["q", "0 g", *path.ops, "f", "Q"]
@@ -231,7 +242,7 @@ def _cut_ops(
     layout: Any, sheet: Any, number: int, dielines: Mapping[tuple[int, int], Sequence[Polygon]]
 ) -> list[str]:
     """Return operators stroking one cut path per placement in the cut colour."""
-    path = _Path(layout.page_height)
+    path = PagePath(layout.page_height)
     for position, placement in enumerate(sheet.placements):
         polygons = dielines.get((number, position))
         if polygons:
@@ -242,7 +253,7 @@ def _cut_ops(
             shape_path(path, placement.trim_box, layout.shape, radius)
     if not path.ops:
         return []
-    return ["q", "/GSCut gs", "/CSCut CS", "1 SCN", f"{_num(HAIRLINE_PT)} w", *path.ops, "S", "Q"]
+    return cut_ops(path.ops)
 
 
 def _append(pdf: Pdf, page: pikepdf.Page, ops: list[str], *, cut_space: Any) -> None:
@@ -256,8 +267,7 @@ def _append(pdf: Pdf, page: pikepdf.Page, ops: list[str], *, cut_space: Any) -> 
         resources.ColorSpace.CSCut = cut_space
         if "/ExtGState" not in resources:
             resources.ExtGState = Dictionary()
-        # Overprint, so the die line never knocks a white hairline out of the artwork.
-        resources.ExtGState.GSCut = Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1)
+        resources.ExtGState.GSCut = cut_state()
     page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
     page.contents_add(pikepdf.Stream(pdf, ("Q\n" + "\n".join(ops) + "\n").encode("ascii")))
 

@@ -97,8 +97,11 @@ def _clip_radius(layout: Any, placement: Any) -> str:
 
 def _credit_html(placement: Any, colour: str) -> str:
     """Return the credit line of one placement, sized to fit its box."""
-    box = placement.credit_box
-    credit = placement.sticker.credit
+    return credit_line_html(placement.sticker.credit, placement.credit_box, colour)
+
+
+def credit_line_html(credit: str | None, box: Any, colour: str) -> str:
+    """Return a credit line in ``box`` (page mm), sized to fit it; empty when there is none."""
     if box is None or not (credit or "").strip():
         return ""
     text, size = fit_line(credit, width_pt=box.width * PT_PER_MM, height_pt=box.height * PT_PER_MM)
@@ -126,10 +129,15 @@ def _sheet_html(layout: Any, sheet: Any, keys: Sequence[str], *, colour: str) ->
 
 def _credits_html(sheets: Sequence[Any], heading: str, anonymous: str = "") -> str:
     """Return the credits page: every distinct work in the export with its artist."""
+    stickers = [placement.sticker for sheet in sheets for placement in sheet.placements]
+    return credits_list_html(stickers, heading, anonymous)
+
+
+def credits_list_html(stickers: Sequence[Any], heading: str, anonymous: str = "") -> str:
+    """Return a credits section naming each distinct work of ``stickers`` once, with its artist."""
     seen: dict[Any, Any] = {}
-    for sheet in sheets:
-        for placement in sheet.placements:
-            seen.setdefault(placement.sticker.work_id, placement.sticker)
+    for sticker in stickers:
+        seen.setdefault(sticker.work_id, sticker)
     items = []
     for sticker in seen.values():
         title = escape(sticker.title or "")
@@ -141,7 +149,12 @@ def _credits_html(sheets: Sequence[Any], heading: str, anonymous: str = "") -> s
 
 def _css(layout: Any, colour: str) -> str:
     """Return the stylesheet: sheet-sized pages with no margins, a plain credits page."""
-    w, h = _mm(layout.page_width), _mm(layout.page_height)
+    return page_css(layout.page_width, layout.page_height, colour)
+
+
+def page_css(width_mm: float, height_mm: float, colour: str) -> str:
+    """Return the stylesheet for pages of this size: sheets, credit lines, a credits page."""
+    w, h = _mm(width_mm), _mm(height_mm)
     return (
         f"@page {{ size: {w} {h}; margin: 0 }}"
         "@page credits { margin: 15mm }"
