@@ -66,7 +66,7 @@ REASONS: dict[str, str] = {
     "gap_low": "two cut paths on page %(page)s are %(gap)s mm apart, less than %(min)s mm",
     "gap_ok": "cut paths are at least %(min)s mm apart",
     "single_cut": "one cut path per page",
-    "edge_low": "a cut path on page %(page)s is %(edge)s mm from the page edge, less than %(min)s mm",
+    "edge_low": "a cut path on page %(page)s is %(edge)s mm from its edge, less than %(min)s mm",
     "edge_ok": "cut paths are at least %(min)s mm from the page edges",
 }
 

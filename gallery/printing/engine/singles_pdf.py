@@ -53,14 +53,12 @@ def render_singles(
     colour = "device-cmyk(0 0 0 1)" if cmyk_icc else "#000"
     total = len(singles) + 1
     resolved: dict[int, Resolved] = {}
-    done = 0
-    for single in singles:
+    for done, single in enumerate(singles):
         work_id = single.sticker.work_id
         if work_id not in resolved:
             resolved[work_id] = resolve(storage, single, options, cmyk_icc=cmyk_icc)
             if progress:
                 progress(done, total)
-        done += 1
     pdf = pikepdf.new()
     forms = _credit_forms(pdf, singles, resolved, colour)
     pages: dict[int, tuple[Any, Any, tuple[float, float]]] = {}
