@@ -75,6 +75,8 @@ class Defaults:
     # <instance>/print_layouts, where `layouts import-glabels` writes) and PRINT_LAYOUT_DIRS.
     PRINT_MIN_DPI = 300
     PRINT_MAX_SHEETS = 50
+    # Most stickers (pages) in one die-cut singles export.
+    PRINT_MAX_SINGLES = 1000
     PRINT_LAYOUT_DIRS: ClassVar[list[str]] = []
     PRINT_IMPORT_DIR: str | None = None
     # Print-shop presets load from print_presets/ and PRINT_PRESET_DIRS (later folders win).
