@@ -68,6 +68,9 @@ REASON_TEXTS = {
 }
 
 
+FAILED_PREFIX = "preflight failed: "
+
+
 class PreflightFailedError(ValueError):
     """Our own PDF failed preflight: it is not offered; the message lists what failed."""
 
@@ -92,7 +95,7 @@ def checked(pdf: bytes, options: Any, *, requires_cut: bool) -> list[dict[str, A
     checks = preflight(pdf, limits_for(options, requires_cut=requires_cut))
     if failed(checks):
         lines = "; ".join(c.line().replace("\t", " ") for c in checks if c.status == "fail")
-        raise PreflightFailedError(f"preflight failed: {lines}")
+        raise PreflightFailedError(f"{FAILED_PREFIX}{lines}")
     return [check.to_mapping() for check in checks]
 
 
