@@ -192,7 +192,8 @@ class SinglesForm(FlaskForm):
     def use_preset(self, preset) -> None:
         """Fill bleed and colour from ``preset``."""
         self.bleed_mm.data = preset.bleed_mm if preset.bleed_mm is not None else 2.0
-        self.bleed_mm.raw_data = None
+        # What the field shows and what validation reads: the preset's value, not the old one.
+        self.bleed_mm.raw_data = [str(self.bleed_mm.data)]
         self.cmyk.data = preset.cmyk
         self.defaults_for.data = preset.id
 

@@ -39,11 +39,14 @@ def read_singles(formdata: MultiDict | None, *, csrf: bool = False) -> SinglesCh
     form = SinglesForm(formdata=formdata if sent else None, meta={"csrf": csrf})
     presets = sorted(catalog.all_presets().values(), key=lambda p: p.id != "generic-die-cut")
     form.preset.choices = [SelectChoice(p.id, p.name) for p in presets]
-    preset = catalog.get_preset(form.preset.data or "") or (presets[0] if presets else None)
-    if preset is not None:
+    preset = catalog.get_preset(form.preset.data or "")
+    if preset is None and not sent and presets:
+        preset = presets[0]
         form.preset.data = preset.id
-        if form.defaults_for.data != preset.id:
-            form.use_preset(preset)
+    # Another shop chosen: its bleed and colour replace what was shown. An unknown one is
+    # left for validation to name.
+    if preset is not None and form.defaults_for.data != preset.id:
+        form.use_preset(preset)
     works = operations.printable_works()
     default = [w.id for w in works] if not sent else None
     items, problems = read_items(formdata or MultiDict(), default=default)
