@@ -240,22 +240,45 @@ def start_export(
     """Check and plan an export and queue it; raise ExportRefused with the reasons."""
     pairs = load_items(items)
     plan = plan_works(layout=layout, pairs=pairs, options=options, fill=fill)
-    export = Export(
-        created_by_id=by.id if by is not None else None,
+    export = queue_export(
+        pairs,
+        options,
+        by=by,
+        language=language,
+        pages=len(plan.sheets),
+        warnings=plan.warnings,
         layout_id=layout.id,
         layout_name=layout.name,
-        options=json.dumps(options.to_mapping(), sort_keys=True),
         fill=fill,
+    )
+    log.info("export %s queued: %d sheets on %s", export.id, len(plan.sheets), layout.id)
+    return export
+
+
+def queue_export(
+    pairs: Sequence[tuple[Work, int]],
+    options: ExportOptions,
+    *,
+    by: User | None,
+    language: str,
+    pages: int,
+    warnings: list[dict],
+    **columns,
+) -> Export:
+    """Add a queued export row for checked ``pairs`` (its PDF has ``pages`` sheets or pages)."""
+    export = Export(
+        created_by_id=by.id if by is not None else None,
+        options=json.dumps(options.to_mapping(), sort_keys=True),
         language=language,
         state=ExportState.QUEUED,
-        total=len(plan.sheets) + 1,
-        sheets=len(plan.sheets),
-        warnings=json.dumps(plan.warnings),
+        total=pages + 1,
+        sheets=pages,
+        warnings=json.dumps(warnings),
+        **columns,
     )
     export.set_items((work.id, copies) for work, copies in pairs)
     db.session.add(export)
     db.session.flush()
-    log.info("export %s queued: %d sheets on %s", export.id, len(plan.sheets), layout.id)
     return export
 
 

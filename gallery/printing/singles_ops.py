@@ -18,11 +18,17 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from gallery.extensions import db
-from gallery.models import Export, ExportKind, ExportState, User, Work
+from gallery.models import Export, ExportKind, User, Work
 from gallery.printing import catalog
 from gallery.printing.engine.presets import Preset
 from gallery.printing.engine.singles import Single, SinglesOptions, plan_singles
-from gallery.printing.operations import ExportRefused, load_items, plan_refusal, sticker_source
+from gallery.printing.operations import (
+    ExportRefused,
+    load_items,
+    plan_refusal,
+    queue_export,
+    sticker_source,
+)
 from gallery.printing.preflights import checked
 from gallery.storage import keys as filekeys
 from gallery.storage.files import get_storage, stage
@@ -82,22 +88,18 @@ def start_singles(
     """Check and plan a die-cut singles export and queue it; raise ExportRefused."""
     pairs = load_items(items)
     plan = plan_singles_works(pairs, options)
-    export = Export(
+    export = queue_export(
+        pairs,
+        options,
+        by=by,
+        language=language,
+        pages=len(plan.singles),
+        warnings=plan.warnings,
         kind=ExportKind.SINGLES,
-        created_by_id=by.id if by is not None else None,
         layout_id=LAYOUT_ID,
         layout_name=f"Die-cut singles, {options.size_mm:g} mm",
-        options=json.dumps(options.to_mapping(), sort_keys=True),
         fill=False,
-        language=language,
-        state=ExportState.QUEUED,
-        total=len(plan.singles) + 1,
-        sheets=len(plan.singles),
-        warnings=json.dumps(plan.warnings),
     )
-    export.set_items((work.id, copies) for work, copies in pairs)
-    db.session.add(export)
-    db.session.flush()
     log.info("export %s queued: %d die-cut singles", export.id, len(plan.singles))
     return export
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from gallery.printing.engine.geometry import Box
 from gallery.printing.engine.options import CreditPlacement, ExportOptions, Shape
-from gallery.printing.engine.plan import MM_PER_INCH, PlanError, StickerSource
+from gallery.printing.engine.plan import MM_PER_INCH, PlanError, StickerSource, check_item
 
 SHAPES = (Shape.RECT, Shape.ROUNDED, Shape.CIRCLE)
 ROUNDED_RADIUS_MM = 3.0  # corner radius of rounded singles (at most a quarter of the short side)
@@ -126,16 +126,7 @@ def plan_singles(
     pages = 0
     planned: dict[int, Single] = {}
     for sticker, copies in items:
-        if sticker.width_px < 1 or sticker.height_px < 1:
-            raise PlanError(
-                f"work {sticker.work_id}: image has no pixels", "no_pixels", work=sticker.work_id
-            )
-        if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
-            raise PlanError(
-                f"work {sticker.work_id}: copies must be a whole number ≥ 1",
-                "copies",
-                work=sticker.work_id,
-            )
+        check_item(sticker, copies)
         pages += copies
         planned.setdefault(sticker.work_id, plan_single(sticker, options))
     if pages > max_pages:
