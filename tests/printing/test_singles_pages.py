@@ -242,3 +242,23 @@ def _query() -> dict:
         "bleed_mm": "2",
         "credit": "on",
     }
+
+
+def test_singles_cannot_become_a_sticker_pack(app, runner, works, tmp_path, client):
+    """Packs are sheets for volunteers' printers: a singles export is not offered as one."""
+    args = [
+        "export",
+        "--singles",
+        "--size",
+        "40",
+        "--selected",
+        "--output",
+        str(tmp_path / "s.pdf"),
+    ]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    export_id = int(result.stdout.strip().rsplit(" ", 1)[-1])
+    log_in_as(client, app, "printer")
+    page = client.get(f"/print/exports/{export_id}").get_data(as_text=True)
+    assert "/packs/new" not in page
+    assert client.get(f"/packs/new?export={export_id}").status_code == 404
