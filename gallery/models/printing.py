@@ -71,6 +71,9 @@ class Export(db.Model):
     # Singles: the separate PDF naming every artist of the order (a file of the same works).
     credits_key: Mapped[str | None] = mapped_column(String(80), default=None)
     credits_size: Mapped[int | None] = mapped_column(default=None)
+    # What the credits file says (works, titles, credits, words, colour): an identical order
+    # made again hands out a copy of this file instead of setting the same text again.
+    credits_digest: Mapped[str | None] = mapped_column(String(64), default=None)
     # JSON {"pdf": [check, …], "credits": [check, …]}: the preflight run before it was offered.
     preflight: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     error: Mapped[str] = mapped_column(Text, default="")

@@ -16,9 +16,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from gallery.extensions import db
-from gallery.models import Export, ExportKind, User, Work
+from gallery.models import Export, ExportKind, ExportState, User, Work
 from gallery.printing import catalog
 from gallery.printing.engine.presets import Preset
 from gallery.printing.engine.singles import Single, SinglesOptions, plan_singles
@@ -32,7 +33,7 @@ from gallery.printing.operations import (
 from gallery.printing.preflights import checked
 from gallery.storage import keys as filekeys
 from gallery.storage.files import get_storage, stage
-from gallery.storage.store import new_token
+from gallery.storage.store import StorageError, new_token
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,30 @@ def start_singles(
     return export
 
 
+def _credits_made_before(digest: str) -> bytes | None:
+    """Return the credits file of an earlier export of the same order, if one is still there.
+
+    Only a finished export still holding its file qualifies: one whose work was deleted has
+    lost it, so nothing deleted ever comes back this way.
+    """
+    earlier = db.session.scalar(
+        select(Export)
+        .where(
+            Export.credits_digest == digest,
+            Export.state == ExportState.DONE,
+            Export.credits_key.is_not(None),
+        )
+        .order_by(Export.id.desc())
+        .limit(1)
+    )
+    if earlier is None:
+        return None
+    try:
+        return get_storage().read(earlier.credits_key)
+    except StorageError:
+        return None
+
+
 def run_singles(export: Export, *, progress: Callable[[int, int], None]) -> Export:
     """Render, preflight and store a singles export's two PDFs (consent checked again)."""
     options = SinglesOptions.from_mapping(export.option_values)
@@ -118,16 +143,27 @@ def run_singles(export: Export, *, progress: Callable[[int, int], None]) -> Expo
         }
     progress(0, len(plan.singles) + 1)
     # WeasyPrint and pikepdf load only in processes that render.
-    from gallery.printing.engine.singles_pdf import render_singles
+    from gallery.printing.engine.singles_pdf import credits_digest, render_singles
 
+    press_icc = catalog.press_profile()
+    digest = credits_digest(
+        [single.sticker for single in plan.singles],
+        heading=words["credits_heading"],
+        anonymous=words["anonymous_label"],
+        title=words["credits_title"],
+        press_icc=press_icc,
+        cmyk=options.cmyk,
+    )
     pdf, credits = render_singles(
         plan.singles,
         options,
         storage=get_storage(),
-        press_icc=catalog.press_profile(),
+        press_icc=press_icc,
         progress=progress,
+        credits=_credits_made_before(digest),
         **words,
     )
+    export.credits_digest = digest
     export.preflight = json.dumps(
         {
             "pdf": checked(pdf, options, requires_cut=True),

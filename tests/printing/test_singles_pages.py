@@ -262,3 +262,34 @@ def test_singles_cannot_become_a_sticker_pack(app, runner, works, tmp_path, clie
     page = client.get(f"/print/exports/{export_id}").get_data(as_text=True)
     assert "/packs/new" not in page
     assert client.get(f"/packs/new?export={export_id}").status_code == 404
+
+
+def test_an_identical_order_reuses_its_credits_file_until_a_credit_changes(
+    app, runner, works, tmp_path
+):
+    """The same order again hands out the same credits file; once an artist changes their
+    credit, the next export names the new credit."""
+
+    def export(name: str) -> bytes:
+        credits = tmp_path / f"{name}-credits.pdf"
+        args = ["export", "--singles", "--size", "40", "--selected"]
+        args += ["--output", str(tmp_path / f"{name}.pdf"), "--credits", str(credits)]
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+        return credits.read_bytes()
+
+    first, again = export("first"), export("again")
+    assert again == first
+    with app.app_context():
+        from gallery.models import Work
+
+        db.session.get(Work, works[0]).entry.credit = "Jane Q. Doe"
+        db.session.commit()
+    changed = export("changed")
+    with pdfplumber.open(io.BytesIO(changed)) as pdf:
+        assert "Jane Q. Doe" in pdf.pages[0].extract_text()
+    with app.app_context():
+        digests = [
+            e.credits_digest for e in db.session.scalars(db.select(Export).order_by(Export.id))
+        ]
+    assert digests[0] == digests[1] != digests[2]

@@ -22,6 +22,7 @@ def upgrade():
         batch_op.add_column(sa.Column('kind', sa.Enum('sheets', 'singles', name='exportkind', native_enum=False, length=20), server_default='sheets', nullable=False))
         batch_op.add_column(sa.Column('credits_key', sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column('credits_size', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('credits_digest', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('preflight', sa.Text(), server_default='{}', nullable=False))
 
 
@@ -35,6 +36,7 @@ def downgrade():
     op.execute(sa.text("DELETE FROM exports WHERE kind = 'singles'"))
     with op.batch_alter_table('exports', schema=None) as batch_op:
         batch_op.drop_column('preflight')
+        batch_op.drop_column('credits_digest')
         batch_op.drop_column('credits_size')
         batch_op.drop_column('credits_key')
         batch_op.drop_column('kind')

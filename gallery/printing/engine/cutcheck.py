@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-
-import numpy as np
-from scipy.spatial import cKDTree
+from typing import Any
 
 from gallery.printing.engine.geometry import Box
 from gallery.printing.engine.options import Shape
@@ -21,8 +19,10 @@ ARC_POINTS = 16  # per quarter circle when a label shape is turned into a polygo
 Polygon = Sequence[tuple[float, float]]
 
 
-def densify(polygon: Polygon, step: float = STEP_MM) -> np.ndarray:
-    """Return points along the closed ``polygon`` no more than ``step`` apart."""
+def densify(polygon: Polygon, step: float = STEP_MM):
+    """Return points along the closed ``polygon`` no more than ``step`` apart (a NumPy array)."""
+    import numpy as np
+
     pts = np.asarray(polygon, dtype=float)
     if len(pts) < 2:
         return pts.reshape(-1, 2)
@@ -38,9 +38,12 @@ def densify(polygon: Polygon, step: float = STEP_MM) -> np.ndarray:
 def closest_gap(paths: Sequence[Polygon], *, within: float) -> float | None:
     """Return the smallest distance between two different paths when it is below ``within``
     (else None: every pair is at least that far apart)."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
     points = [densify(p) for p in paths]
     boxes = [(p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max()) for p in points]
-    trees: dict[int, cKDTree] = {}
+    trees: dict[int, Any] = {}
     best = None
     for i in range(len(points)):
         for j in range(i + 1, len(points)):
@@ -63,15 +66,8 @@ def edge_distance(paths: Sequence[Polygon], box: Sequence[float]) -> float:
     x0, y0, x1, y1 = box
     nearest = math.inf
     for path in paths:
-        pts = np.asarray(path, dtype=float)
-        if len(pts):
-            nearest = min(
-                nearest,
-                float(np.min(pts[:, 0] - x0)),
-                float(np.min(x1 - pts[:, 0])),
-                float(np.min(pts[:, 1] - y0)),
-                float(np.min(y1 - pts[:, 1])),
-            )
+        for x, y in path:
+            nearest = min(nearest, x - x0, x1 - x, y - y0, y1 - y)
     return nearest
 
 

@@ -159,6 +159,7 @@ class Scanner:
     def __init__(self) -> None:
         """Start with no parsed streams."""
         self._parsed: dict[tuple[int, int], list] = {}
+        self._scanned: dict[tuple, PageScan] = {}
 
     def _ops(self, stream: pikepdf.Object) -> list:
         """Return the parsed operators of a content stream or form, cached when indirect."""
@@ -171,11 +172,17 @@ class Scanner:
         return ops
 
     def scan_page(self, page: pikepdf.Page) -> PageScan:
-        """Return what ``page`` draws."""
+        """Return what ``page`` draws (pages sharing content and resources are read once:
+        copies of a die-cut single are the same page many times)."""
+        key = _shared_key(page)
+        if key is not None and key in self._scanned:
+            return self._scanned[key]
         scan = PageScan()
         resources = page.obj.get("/Resources", Dictionary())
         _note_colorants(resources, scan)
         self._walk(self._ops(page), resources, _State(IDENTITY), scan, depth=0)
+        if key is not None:
+            self._scanned[key] = scan
         return scan
 
     def _walk(self, ops, resources, state: _State, scan: PageScan, *, depth: int) -> None:
@@ -246,6 +253,17 @@ class Scanner:
             if group is not None and group.get("/CS") == Name.DeviceRGB:
                 scan.device_rgb += 1
             self._walk(self._ops(xobject), form_resources, inner, scan, depth=depth + 1)
+
+
+def _shared_key(page: pikepdf.Page) -> tuple | None:
+    """Return what identifies a page's drawing when its content and resources are shared."""
+    contents, resources = page.obj.get("/Contents"), page.obj.get("/Resources")
+    if contents is None or resources is None or not resources.is_indirect:
+        return None
+    streams = list(contents) if isinstance(contents, Array) else [contents]
+    if not all(stream.is_indirect for stream in streams):
+        return None
+    return (resources.objgen, *(stream.objgen for stream in streams))
 
 
 def _build(path: _Path, op: str, values: list[float]) -> None:

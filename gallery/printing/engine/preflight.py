@@ -23,7 +23,6 @@ from typing import Any
 import pikepdf
 from pikepdf import Name
 
-from gallery.printing.engine import cutcheck
 from gallery.printing.engine.pdfscan import PT_PER_MM, PageScan, Scanner
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -347,6 +346,9 @@ def _cut_checks(pdf: pikepdf.Pdf, scans: Sequence[PageScan], limits: Limits) -> 
 
 def _spacing(pdf: pikepdf.Pdf, subpaths, limits: Limits) -> list[Check]:
     """Warn when cut paths come closer than the shop's gap, or too close to the page edge."""
+    # NumPy and SciPy measure gaps: loaded only for pages with several cut paths.
+    from gallery.printing.engine import cutcheck
+
     by_page: dict[int, list] = {}
     for number, sub in subpaths:
         by_page.setdefault(number, []).append(

@@ -1,6 +1,7 @@
 """Resolve a planned single into exact geometry: the traced outline fitted to the size, the
 credit line's place inside the safe zone. The result is kept in the print cache beside the
-raster, so a later export of the same sticker reads neither the master nor the outline again.
+raster, so a later export of the same sticker reads neither the master nor the outline again
+(and loads none of NumPy, SciPy or fontTools, which only measuring needs).
 """
 
 from __future__ import annotations
@@ -12,16 +13,12 @@ import math
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-import numpy as np
 from PIL import Image, ImageDraw
-from scipy import ndimage
 
 from gallery.printing.engine import raster
 from gallery.printing.engine.cutcheck import shape_polygon
-from gallery.printing.engine.fonts import text_width_em
 from gallery.printing.engine.geometry import Box
 from gallery.printing.engine.options import CreditPlacement, Shape
-from gallery.printing.engine.outline import dieline
 from gallery.printing.engine.plan import credit_height
 from gallery.printing.engine.singles import (
     Geometry,
@@ -107,6 +104,10 @@ def _shape_geometry(single: Single, options: SinglesOptions) -> Geometry:
 
 def _outline_geometry(storage: Storage, single: Single, options: SinglesOptions) -> Geometry | None:
     """Fit a transparent work so its outline's bounding box has the size; None: no opaque area."""
+    import numpy as np
+
+    from gallery.printing.engine.outline import dieline
+
     sticker, offset, size = single.sticker, options.cut_offset_mm, options.size_mm
     first = _alpha(storage, single, single.image_px, options)
     found = first.point(lambda a: 255 if a >= 128 else 0).getbbox()
@@ -182,6 +183,8 @@ def _credit(single: Single, options: SinglesOptions, polygon, width: float, heig
     credit = (single.sticker.credit or "").strip()
     if not credit or options.credit is CreditPlacement.OFF:
         return None
+    from gallery.printing.engine.fonts import text_width_em
+
     line = credit_height_for(width, height)
     # fit_line sizes the text to the line's height (÷ 1.3) with 6 % slack.
     wanted = text_width_em(credit) * line / 1.3 / 0.94 + CREDIT_PAD_MM
@@ -198,6 +201,9 @@ def credit_box(
 ) -> Box | None:
     """Return the lowest ``line``-high box, centred as far as it can be, that lies at least
     ``safe`` mm inside ``polygon`` (mm, y down); as wide as ``wanted`` or as the room allows."""
+    import numpy as np
+    from scipy import ndimage
+
     scale = min(SAFE_PX_PER_MM, MAX_SAFE_PX / max(width, height))
     size = (max(2, math.ceil(width * scale)), max(2, math.ceil(height * scale)))
     canvas = Image.new("L", size, 0)
@@ -226,8 +232,10 @@ def credit_box(
     return None
 
 
-def _runs(row: np.ndarray) -> list[tuple[int, int]]:
-    """Return the (start, end) pixel spans where ``row`` is set."""
+def _runs(row) -> list[tuple[int, int]]:
+    """Return the (start, end) pixel spans where ``row`` (a NumPy row) is set."""
+    import numpy as np
+
     padded = np.concatenate([[0], row.astype(np.int8), [0]])
     edges = np.flatnonzero(np.diff(padded))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))

@@ -10,7 +10,9 @@ more than one. A separate credits PDF names every artist of the order.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 import zlib
 from collections.abc import Callable, Sequence
@@ -19,12 +21,12 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 from PIL import Image
-from weasyprint import HTML
 
-from gallery.printing.engine import pdfpost, pdfx, raster, render
+from gallery.printing.engine import pdfpost, pdfx, raster
 from gallery.printing.engine.geometry import Box
 from gallery.printing.engine.singles import Single, SinglesOptions
 from gallery.printing.engine.singles_fit import Resolved, resolve
+from gallery.storage import keys as filekeys
 from gallery.storage.store import Storage
 
 log = logging.getLogger(__name__)
@@ -44,8 +46,13 @@ def render_singles(
     anonymous_label: str = "",
     press_icc: bytes | None = None,
     progress: Callable[[int, int], None] | None = None,
+    credits: bytes | None = None,
 ) -> tuple[bytes, bytes]:
-    """Return (the stickers PDF, the credits PDF) for ``singles``, both PDF/X-4."""
+    """Return (the stickers PDF, the credits PDF) for ``singles``, both PDF/X-4.
+
+    ``credits`` is a credits PDF made before for the same ``credits_digest``; it is returned
+    as it is instead of being set again.
+    """
     if not singles:
         raise ValueError("nothing to render")
     press_icc = press_icc or pdfx.cmyk_profile()
@@ -60,7 +67,7 @@ def render_singles(
             if progress:
                 progress(done, total)
     pdf = pikepdf.new()
-    forms = _credit_forms(pdf, singles, resolved, colour)
+    forms = _credit_forms(pdf, singles, resolved, colour, storage)
     pages: dict[int, tuple[Any, Any, tuple[float, float]]] = {}
     shared = {"cut": pdfpost.cut_colour_space(pdf, options.cut_colour_name)}
     shared["state"] = pdf.make_indirect(pdfpost.cut_state())
@@ -74,18 +81,36 @@ def render_singles(
         _add_page(pdf, *pages[work_id], options.bleed_mm)
     pdfx.make_pdfx(pdf, icc=press_icc, title=title, cmyk=options.cmyk)
     stickers = pdfx.save(pdf)
-    credits = render_credits(
-        [s.sticker for s in singles],
-        heading=credits_heading,
-        anonymous=anonymous_label,
-        title=credits_title,
-        press_icc=press_icc,
-        cmyk=options.cmyk,
-    )
+    if credits is None:
+        credits = render_credits(
+            [s.sticker for s in singles],
+            heading=credits_heading,
+            anonymous=anonymous_label,
+            title=credits_title,
+            press_icc=press_icc,
+            cmyk=options.cmyk,
+        )
     if progress:
         progress(total, total)
     log.info("rendered %d singles, %d bytes", len(singles), len(stickers))
     return stickers, credits
+
+
+def credits_digest(
+    stickers: Sequence[Any],
+    *,
+    heading: str,
+    anonymous: str,
+    title: str,
+    press_icc: bytes,
+    cmyk: bool,
+) -> str:
+    """Return what identifies a credits PDF: the same digest means the same file."""
+    seen: dict[int, tuple] = {}
+    for sticker in stickers:
+        seen.setdefault(sticker.work_id, (sticker.work_id, sticker.title, sticker.credit))
+    said = [heading, anonymous, title, cmyk, hashlib.sha256(press_icc).hexdigest()]
+    return hashlib.sha256(json.dumps([*said, *seen.values()]).encode()).hexdigest()
 
 
 def render_credits(
@@ -98,6 +123,11 @@ def render_credits(
     cmyk: bool,
 ) -> bytes:
     """Return an A4 PDF/X-4 naming every work of ``stickers`` once, with its artist."""
+    # WeasyPrint sets text; a repeat export with cached lines and credits never loads it.
+    from weasyprint import HTML
+
+    from gallery.printing.engine import render
+
     colour = "device-cmyk(0 0 0 1)" if cmyk else "#000"
     section = render.credits_list_html(stickers, heading, anonymous)
     document = (
@@ -115,23 +145,51 @@ def render_credits(
         return pdfx.save(pdf)
 
 
-def _credit_forms(pdf: Pdf, singles, resolved, colour: str) -> dict[int, pikepdf.Object]:
-    """Set every distinct credit line once with WeasyPrint; return a form per work."""
-    lines: dict[tuple, list[int]] = {}
+def _credit_forms(
+    pdf: Pdf, singles, resolved, colour: str, storage: Storage
+) -> dict[int, pikepdf.Object]:
+    """Return a form per credited work: its credit line, set by WeasyPrint once and kept in
+    the print cache under the work's name (a repeat export renders no text)."""
+    wanted: dict[int, tuple[str, str, float, float]] = {}
     for single in singles:
-        geometry = resolved[single.sticker.work_id].geometry
+        work_id = single.sticker.work_id
+        geometry = resolved[work_id].geometry
         credit = (single.sticker.credit or "").strip()
-        if geometry.credit is None or not credit:
+        if geometry.credit is None or not credit or work_id in wanted:
             continue
         box = geometry.credit
-        key = (credit, round(box.width, 3), round(box.height, 3))
-        works = lines.setdefault(key, [])
-        if single.sticker.work_id not in works:
-            works.append(single.sticker.work_id)
-    if not lines:
-        return {}
+        key = credit_line_key(single.sticker, credit, box, colour)
+        wanted[work_id] = (key, credit, round(box.width, 3), round(box.height, 3))
+    missing = {key: line for key, *line in wanted.values() if not storage.exists(key)}
+    if missing:
+        for key, data in _set_lines(missing, colour).items():
+            storage.write(key, data)
+    forms: dict[int, pikepdf.Object] = {}
+    by_key: dict[str, pikepdf.Object] = {}
+    for work_id, (key, *_line) in wanted.items():
+        if key not in by_key:
+            with Pdf.open(io.BytesIO(storage.read(key))) as source:
+                by_key[key] = pdf.copy_foreign(source.pages[0].as_form_xobject())
+        forms[work_id] = by_key[key]
+    return forms
+
+
+def credit_line_key(sticker, credit: str, box: Box, colour: str) -> str:
+    """Return the print-cache key of a work's credit line set for ``box``."""
+    token = raster.safe_token(sticker.image_key)
+    wanted = json.dumps([credit, round(box.width, 3), round(box.height, 3), colour])
+    digest = hashlib.sha256(wanted.encode()).hexdigest()[:16]
+    return f"{filekeys.print_cache_prefix(int(sticker.work_id), token)}credit-{digest}.pdf"
+
+
+def _set_lines(lines: dict[str, tuple[str, float, float]], colour: str) -> dict[str, bytes]:
+    """Set each credit line on a page of its own size with WeasyPrint; one PDF per line."""
+    from weasyprint import HTML
+
+    from gallery.printing.engine import render
+
     css, sections = [], []
-    for n, (credit, width, height) in enumerate(lines):
+    for n, (credit, width, height) in enumerate(lines.values()):
         css.append(f"@page c{n} {{ size: {width:.3f}mm {height:.3f}mm; margin: 0 }}")
         line = render.credit_line_html(credit, Box(0.0, 0.0, width, height), colour)
         sections.append(f'<section class="line" style="page: c{n}">{line}</section>')
@@ -143,15 +201,18 @@ def _credit_forms(pdf: Pdf, singles, resolved, colour: str) -> dict[int, pikepdf
         f"<style>{style}</style></head><body>{''.join(sections)}</body></html>"
     )
     data = HTML(string=document, url_fetcher=render.CacheFetcher(None)).write_pdf()
-    forms: dict[int, pikepdf.Object] = {}
+    out: dict[str, bytes] = {}
     with Pdf.open(io.BytesIO(data)) as source:
         if len(source.pages) != len(lines):
             raise RuntimeError(f"expected {len(lines)} credit lines, got {len(source.pages)}")
-        for page, works in zip(source.pages, lines.values(), strict=True):
-            form = pdf.copy_foreign(page.as_form_xobject())
-            for work_id in works:
-                forms[work_id] = form
-    return forms
+        for key, page in zip(lines, source.pages, strict=True):
+            single = pikepdf.new()
+            single.pages.append(page)
+            pdfpost.scrub_metadata(single)
+            buffer = io.BytesIO()
+            single.save(buffer, deterministic_id=True, compress_streams=True)
+            out[key] = buffer.getvalue()
+    return out
 
 
 def _sticker_page(pdf: Pdf, resolved: Resolved, form, storage: Storage, options, shared):
