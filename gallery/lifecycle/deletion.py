@@ -36,7 +36,7 @@ WORK_DELETED = "work-deleted"
 
 def work_files(work: Work) -> list[str]:
     """Return the keys of every file made from ``work``: intake files and the print cache
-    (rasters and die-cut singles' fitted outlines)."""
+    (rasters, die-cut singles' fitted outlines and credit lines)."""
     keys = list(work.file_keys())
     keys += get_storage().keys(filekeys.print_cache_prefix(work.id, work.file_token))
     return keys
