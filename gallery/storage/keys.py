@@ -3,7 +3,8 @@
 Every file of a work starts with its random token: the master ``files/<token>.<ext>``, WebP
 previews ``files/<token>-w<width>.webp`` and, for big masters, the print source
 ``files/<token>-print.<ext>``. Print rasters made from a work live under
-``print-cache/<work id>-<token>-…`` (rasters, die-cut singles' fitted outlines as JSON and set credit lines as PDF).
+``print-cache/<work id>-<token>-…`` (rasters, die-cut singles' fitted outlines as JSON
+and set credit lines as PDF).
 Export PDFs are ``exports/<token>.pdf``, a singles export's credits file
 ``exports/<token>-credits.pdf``, and sticker-pack previews ``packs/<token>-preview.webp``.
 ``health/`` holds the health check's short-lived probes. Nothing else is ever written: the
