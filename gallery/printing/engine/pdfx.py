@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -80,8 +81,7 @@ def make_pdfx(pdf: Pdf, *, icc: bytes, title: str, cmyk: bool, made: date | None
     _drop_active_content(pdf)
     _tag_rgb(pdf, icc if cmyk else None)
     identifier, info = output_condition(icc)
-    profile = pikepdf.Stream(pdf, icc)
-    profile["/N"] = 4
+    profile = _icc_stream(pdf, icc, 4)
     pdf.Root.OutputIntents = Array(
         [
             Dictionary(
@@ -191,20 +191,34 @@ def _tag_rgb(pdf: Pdf, cmyk_icc: bytes | None) -> None:
 
 def _srgb_stream(pdf: Pdf) -> pikepdf.Stream:
     """Return an ICC stream of the sRGB profile the rasters were converted to."""
-    stream = pikepdf.Stream(pdf, raster.srgb_icc())
-    stream["/N"] = 3
+    stream = _icc_stream(pdf, raster.srgb_icc(), 3)
     stream["/Alternate"] = Name.DeviceRGB
     return pdf.make_indirect(stream)
 
 
+def _icc_stream(pdf: Pdf, icc: bytes, components: int) -> pikepdf.Stream:
+    """Return an ICC profile stream, deflated once per process rather than at every save."""
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(_deflated(icc), filter=Name.FlateDecode)
+    stream["/N"] = components
+    return stream
+
+
+@lru_cache(maxsize=8)
+def _deflated(data: bytes) -> bytes:
+    """Return ``data`` deflated, fast (profiles are the same in every export, once a process)."""
+    return zlib.compress(data, 1)
+
+
 def _rgb_to_cmyk(icc: bytes):
     """Return a function mapping sRGB components (0..1) to press CMYK (0..1)."""
-    transform = raster.cmyk_transform(icc)
     cache: dict[tuple[float, ...], tuple[float, ...]] = {}
 
     def convert(rgb: tuple[float, ...]) -> tuple[float, ...]:
         """Convert one colour through the press profile (cached: few colours repeat a lot)."""
         if rgb not in cache:
+            # The transform is built on the first colour met (most files have none to convert).
+            transform = raster.cmyk_transform(icc)
             pixel = Image.new("RGB", (1, 1), tuple(round(max(0.0, min(1.0, c)) * 255) for c in rgb))
             out = ImageCms.applyTransform(pixel, transform).getpixel((0, 0))
             cache[rgb] = tuple(round(v / 255, 4) for v in out)
@@ -228,7 +242,7 @@ def _fix_holder(pdf: Pdf, holder, srgb, convert, seen) -> None:
         _fix_stream(pdf, holder, convert)
     elif "/Contents" in holder:
         for stream in _contents(holder):
-            _fix_stream(pdf, stream, convert)
+            _fix_stream(pdf, stream, convert, seen)
     if resources is None:
         resources = holder.Resources = Dictionary()
     if convert is None:
@@ -282,8 +296,12 @@ def _fix_image(image: pikepdf.Stream, srgb) -> None:
         image.ColorSpace = srgb
 
 
-def _fix_stream(pdf: Pdf, stream: pikepdf.Stream, convert) -> None:
-    """Rewrite ``rg``/``RG`` and ``/DeviceRGB cs`` in one content stream."""
+def _fix_stream(pdf: Pdf, stream: pikepdf.Stream, convert, seen=None) -> None:
+    """Rewrite ``rg``/``RG`` and ``/DeviceRGB cs`` in one content stream (once, when shared)."""
+    if seen is not None and stream.is_indirect:
+        if stream.objgen in seen:
+            return
+        seen.add(stream.objgen)
     data = stream.read_bytes()
     if b"rg" not in data and b"RG" not in data and b"DeviceRGB" not in data:
         return

@@ -166,13 +166,23 @@ def page_css(width_mm: float, height_mm: float, colour: str) -> str:
         ".clip img { position: absolute; display: block }"
         ".credit { position: absolute; text-align: center; white-space: nowrap;"
         " overflow: hidden; text-overflow: ellipsis }"
-        # A paper-white backing keeps a credit printed over artwork readable.
-        ".credit span { background: rgba(255,255,255,0.85); padding: 0 0.6mm;"
+        # A paper-white backing keeps a credit printed over artwork readable (in CMYK files
+        # written as CMYK, so no RGB is left to convert).
+        f".credit span {{ background: {_paper(colour)}; padding: 0 0.6mm;"
         " border-radius: 0.6mm }"
         ".credits { page: credits; break-before: page; font-size: 10pt; line-height: 1.35 }"
         ".credits h1 { font-size: 16pt; margin: 0 0 6mm }"
         ".credits ul { list-style: none; margin: 0; padding: 0 }"
         ".credits li { margin: 0 0 1.5mm; break-inside: avoid }"
+    )
+
+
+def _paper(colour: str) -> str:
+    """Return the credit backing: paper white at 85 %, in the colour model of ``colour``."""
+    return (
+        "device-cmyk(0 0 0 0 / 0.85)"
+        if colour.startswith("device-cmyk")
+        else "rgba(255,255,255,0.85)"
     )
 
 

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 PT = pdfpost.PT
 CREDITS_PAGE = (210.0, 297.0)  # the separate credits file is A4
+CREDIT_LINE_VERSION = 2  # cached credit lines made by older code are not reused
 
 
 def render_singles(
@@ -177,7 +178,9 @@ def _credit_forms(
 def credit_line_key(sticker, credit: str, box: Box, colour: str) -> str:
     """Return the print-cache key of a work's credit line set for ``box``."""
     token = raster.safe_token(sticker.image_key)
-    wanted = json.dumps([credit, round(box.width, 3), round(box.height, 3), colour])
+    wanted = json.dumps(
+        [CREDIT_LINE_VERSION, credit, round(box.width, 3), round(box.height, 3), colour]
+    )
     digest = hashlib.sha256(wanted.encode()).hexdigest()[:16]
     return f"{filekeys.print_cache_prefix(int(sticker.work_id), token)}credit-{digest}.pdf"
 
