@@ -293,3 +293,48 @@ def test_an_identical_order_reuses_its_credits_file_until_a_credit_changes(
             e.credits_digest for e in db.session.scalars(db.select(Export).order_by(Export.id))
         ]
     assert digests[0] == digests[1] != digests[2]
+
+
+def test_an_export_failing_preflight_is_not_offered(app, runner, works, tmp_path, monkeypatch):
+    """When preflight fails, the export fails with the reason: no file is offered, the
+    command exits 1 and the export page says why."""
+    from gallery.printing.engine import preflight as engine
+
+    real = engine.preflight
+
+    def broken(source, limits=None):
+        """Pretend the output intent went missing."""
+        return [engine.Check("output-intent", engine.FAIL, "no_intent"), *real(source, limits)[3:]]
+
+    monkeypatch.setattr(engine, "preflight", broken)
+    out = tmp_path / "x.pdf"
+    args = ["export", "--singles", "--size", "40", "--selected", "--output", str(out)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    assert "preflight failed: fail output-intent no PDF/X output intent" in result.output
+    assert not out.exists()
+    with app.app_context():
+        export = db.session.scalars(db.select(Export)).one()
+        assert export.state is ExportState.FAILED and export.pdf_key is None
+    client = app.test_client()
+    log_in_as(client, app, "printer")
+    page = client.get(f"/print/exports/{export.id}").get_data(as_text=True)
+    assert "The PDF failed preflight, so it is not offered" in page
+    assert client.get(f"/print/exports/{export.id}/download").status_code == 404
+
+
+def test_a_shops_own_cmyk_profile_replaces_the_shipped_one(app, runner, works, tmp_path):
+    """GALLERY_PRINT_CMYK_PROFILE names the output intent (and conversion) of every export."""
+    from tests.printing.icc_kit import cmyk_profile
+
+    profile = tmp_path / "shop.icc"
+    profile.write_bytes(cmyk_profile("Shop press"))
+    app.config["PRINT_CMYK_PROFILE"] = str(profile)
+    out = tmp_path / "s.pdf"
+    args = ["export", "--singles", "--size", "40", "--selected", "--cmyk", "--output", str(out)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out) as pdf:
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.DestOutputProfile.read_bytes() == profile.read_bytes()
+        assert str(intent.Info) == "Shop press"
