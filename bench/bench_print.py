@@ -1,6 +1,8 @@
-"""Benchmark print export: naive WeasyPrint vs render_export (first and cached) vs img2pdf.
+"""Benchmark print export: sheets (naive WeasyPrint, first, cached) and die-cut singles
+(first, cached), each beside img2pdf of the same rasters.
 
 Run: .venv/bin/python bench/bench_print.py [--quick] [--seed N] [--kinds photo,flat,grain]
+                                           [--only sheets|singles]
 
 Seeded synthetic masters of 3000-8000 px are stored as the intake stores them: camera-like
 JPEG photos, flat vector-style PNG art and grainy scanned / screen-printed PNG art (with soft
@@ -14,7 +16,18 @@ reports its wall time (imports excluded), its peak RSS (imports included) and th
 - cached: render_export again, every raster already cached;
 - img2pdf: the same 300-DPI derivatives, one per page (the floor for embedding them).
 
-Goals: first >= 8x faster than naive; cached <= 2.5x img2pdf; peak <= 150 MB at 384 stickers.
+Die-cut singles, 50 mm, with the generic die-cut print-shop preset (CMYK, 2 mm bleed, cut
+round transparent works' outlines), for 48 and 384 stickers (copies as pages):
+
+- singles-first:   the export with an empty print cache (rasters made, outlines traced), both
+                   PDFs (stickers and credits) rendered and preflighted, as a job does;
+- singles-cached:  the same again: rasters, fitted outlines and credit lines cached, and the
+                   credits file of the identical order reused (found by its digest, as the
+                   export job does);
+- singles-img2pdf: img2pdf of the same rasters, one per page.
+
+Goals: first >= 8x faster than naive; cached <= 2.5x img2pdf; peak <= 150 MB at 384 stickers
+(sheets and singles alike).
 """
 
 from __future__ import annotations
@@ -168,11 +181,14 @@ def plan(folder: Path, count: int):
 
 def run_case(case: str, folder: Path, count: int) -> dict:
     """Run one case in this process and return its measurements."""
+    if case.startswith("singles"):
+        # Singles load WeasyPrint, NumPy and SciPy only when they set text or trace outlines.
+        return run_singles(case, folder, count)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # libharfbuzz-subset notice
         from weasyprint import HTML
 
-        from gallery.printing import raster, render
+        from gallery.printing.engine import raster, render
     layout, options, sheets, storage = plan(folder, count)
     if case == "first":
         shutil.rmtree(folder / "store" / "print-cache", ignore_errors=True)
@@ -211,6 +227,65 @@ def run_case(case: str, folder: Path, count: int) -> dict:
     return {"seconds": seconds, "peak_mb": peak, "baseline_mb": baseline, "pdf_bytes": len(pdf)}
 
 
+def singles_plan(folder: Path, count: int):
+    """Return (options, singles, storage) for ``count`` die-cut singles over all sources."""
+    from gallery.printing.engine.presets import builtin_dir, load_presets
+    from gallery.printing.engine.singles import SinglesOptions, plan_singles
+
+    _layout, _options, sheets, storage = plan(folder, count)
+    preset = load_presets(builtin_dir())["generic-die-cut"]
+    values = {**preset.option_values(), "safe_mm": preset.safe_mm, "size_mm": 50.0}
+    options = SinglesOptions.from_mapping(values)
+    stickers = [p.sticker for sheet in sheets for p in sheet.placements]
+    return options, plan_singles([(s, 1) for s in stickers], options, max_pages=count), storage
+
+
+def run_singles(case: str, folder: Path, count: int) -> dict:
+    """Run one singles case in this process and return its measurements."""
+    warnings.simplefilter("ignore", DeprecationWarning)  # libharfbuzz-subset notice
+    from gallery.printing.engine import pdfx, raster
+    from gallery.printing.engine.preflight import Limits, failed, preflight
+    from gallery.printing.engine.singles_fit import resolve
+    from gallery.printing.engine.singles_pdf import credits_digest, render_singles
+
+    options, singles, storage = singles_plan(folder, count)
+    icc = pdfx.cmyk_profile()
+    if case == "singles-first":
+        shutil.rmtree(folder / "store" / "print-cache", ignore_errors=True)
+    paths = []
+    if case == "singles-img2pdf":
+        # The rasters the cached export embeds (reading the cache costs nothing measured).
+        keys = {s.sticker.work_id: resolve(storage, s, options, cmyk_icc=icc) for s in singles}
+        paths = [str(storage.path(keys[s.sticker.work_id].raster_key)) for s in singles]
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    if case == "singles-img2pdf":
+        import img2pdf
+
+        pdf = img2pdf.convert(paths, layout_fun=img2pdf.get_fixed_dpi_layout_fun((300, 300)))
+    else:
+        decoded = raster.decode_count
+        # As the export job does: an identical order hands out the credits file it made
+        # before (found by its digest) instead of setting the same text again.
+        words = {"heading": "Credits", "anonymous": "", "title": "Credits"}
+        stickers = [single.sticker for single in singles]
+        digest = credits_digest(stickers, press_icc=icc, cmyk=options.cmyk, **words)
+        earlier = folder / f"credits-{digest[:16]}.pdf"
+        before = earlier.read_bytes() if case == "singles-cached" and earlier.exists() else None
+        pdf, credits = render_singles(
+            singles, options, storage=storage, press_icc=icc, credits=before
+        )
+        earlier.write_bytes(credits)
+        limits = Limits(cut_spot=options.cut_colour_name, requires_cut=True)
+        if failed(preflight(pdf, limits)) or failed(preflight(credits)):
+            raise SystemExit("a singles export failed preflight")
+        if case == "singles-cached":
+            assert raster.decode_count == decoded, "cached singles decoded a master"
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak, "baseline_mb": baseline, "pdf_bytes": len(pdf)}
+
+
 def child(case: str, folder: Path, count: int) -> dict:
     """Run one case in a fresh interpreter so its memory peak is its own."""
     cmd = [sys.executable, __file__, "--case", case, "--folder", str(folder), "--count", str(count)]
@@ -229,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         help="master kinds taking turns: photo (JPEG), flat (vector-style PNG), grain "
         "(scanned or screen-printed PNG); default all three",
     )
+    parser.add_argument("--only", choices=("sheets", "singles"), help="run one half only")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
@@ -264,33 +340,65 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(upload) / len(upload):.2f} s each on average (paid once, at intake)"
         )
     header = (
-        f"{'stickers':>8} {'case':<8} {'time s':>8} {'peak MB':>8} {'import MB':>9} {'PDF MB':>8}"
+        f"{'stickers':>8} {'case':<15} {'time s':>8} {'peak MB':>8} {'import MB':>9} {'PDF MB':>8}"
     )
     print(header)
     print("-" * len(header))
     ok = True
-    for count in COUNTS:
-        rows = {}
-        for case in ("naive", "first", "cached", "img2pdf"):
-            rows[case] = r = child(case, folder, count)
-            print(
-                f"{count:>8} {case:<8} {r['seconds']:>8.2f} {r['peak_mb']:>8.1f} "
-                f"{r['baseline_mb']:>9.1f} {r['pdf_bytes'] / 1e6:>8.2f}",
-                flush=True,
-            )
-        speedup = rows["naive"]["seconds"] / rows["first"]["seconds"]
-        ratio = rows["cached"]["seconds"] / rows["img2pdf"]["seconds"]
-        checks = [
-            (f"first {speedup:.1f}x faster than naive", speedup >= GOALS["speedup"]),
-            (f"cached {ratio:.2f}x img2pdf", ratio <= GOALS["cached_vs_floor"]),
-        ]
-        if count == max(COUNTS):
-            peak = max(rows[c]["peak_mb"] for c in ("first", "cached"))
-            checks.append((f"peak {peak:.0f} MB", peak <= GOALS["peak_mb"]))
-        for text, good in checks:
-            ok &= good
-            print(f"{'':>8} {'PASS' if good else 'FAIL'} {text}")
+    halves = {"sheets": sheet_rows, "singles": singles_rows}
+    for name, rows_of in halves.items():
+        if args.only in (None, name):
+            for count in COUNTS:
+                ok &= rows_of(folder, count)
     return 0 if ok else 1
+
+
+def _row(count: int, case: str, r: dict) -> None:
+    """Print one measured case."""
+    print(
+        f"{count:>8} {case:<15} {r['seconds']:>8.2f} {r['peak_mb']:>8.1f} "
+        f"{r['baseline_mb']:>9.1f} {r['pdf_bytes'] / 1e6:>8.2f}",
+        flush=True,
+    )
+
+
+def _verdicts(checks: list[tuple[str, bool]]) -> bool:
+    """Print PASS/FAIL per goal; return whether all passed."""
+    for text, good in checks:
+        print(f"{'':>8} {'PASS' if good else 'FAIL'} {text}")
+    return all(good for _text, good in checks)
+
+
+def sheet_rows(folder: Path, count: int) -> bool:
+    """Measure the sheet cases for ``count`` stickers against their goals."""
+    rows = {}
+    for case in ("naive", "first", "cached", "img2pdf"):
+        rows[case] = child(case, folder, count)
+        _row(count, case, rows[case])
+    speedup = rows["naive"]["seconds"] / rows["first"]["seconds"]
+    ratio = rows["cached"]["seconds"] / rows["img2pdf"]["seconds"]
+    checks = [
+        (f"first {speedup:.1f}x faster than naive", speedup >= GOALS["speedup"]),
+        (f"cached {ratio:.2f}x img2pdf", ratio <= GOALS["cached_vs_floor"]),
+    ]
+    if count == max(COUNTS):
+        peak = max(rows[c]["peak_mb"] for c in ("first", "cached"))
+        checks.append((f"peak {peak:.0f} MB", peak <= GOALS["peak_mb"]))
+    return _verdicts(checks)
+
+
+def singles_rows(folder: Path, count: int) -> bool:
+    """Measure the die-cut singles cases for ``count`` stickers against their goals."""
+    rows = {}
+    for case in ("singles-first", "singles-cached", "singles-img2pdf"):
+        rows[case] = child(case, folder, count)
+        _row(count, case, rows[case])
+    ratio = rows["singles-cached"]["seconds"] / rows["singles-img2pdf"]["seconds"]
+    checks = [(f"singles cached {ratio:.2f}x img2pdf", ratio <= GOALS["cached_vs_floor"])]
+    if count == max(COUNTS):
+        peak = max(rows[c]["peak_mb"] for c in ("singles-first", "singles-cached"))
+        checks.append((f"singles peak {peak:.0f} MB", peak <= GOALS["peak_mb"]))
+    return _verdicts(checks)
 
 
 if __name__ == "__main__":

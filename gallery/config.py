@@ -78,8 +78,14 @@ class Defaults:
     # <instance>/print_layouts, where `layouts import-glabels` writes) and PRINT_LAYOUT_DIRS.
     PRINT_MIN_DPI = 300
     PRINT_MAX_SHEETS = 50
+    # Most stickers (pages) in one die-cut singles export.
+    PRINT_MAX_SINGLES = 1000
     PRINT_LAYOUT_DIRS: ClassVar[list[str]] = []
     PRINT_IMPORT_DIR: str | None = None
+    # Print-shop presets load from print_presets/ and PRINT_PRESET_DIRS (later folders win).
+    PRINT_PRESET_DIRS: ClassVar[list[str]] = []
+    # The CMYK characterisation every PDF/X export names (default: print_profiles/).
+    PRINT_CMYK_PROFILE: str | None = None
     # Background jobs: "thread" (inside the web process), "sync" (inline) or "rq" (Redis).
     JOB_BACKEND = "thread"
     JOB_TIMEOUT_SECONDS = 600

@@ -12,10 +12,11 @@ say() { printf '==> %s\n' "$*" >&2; }
 # WeasyPrint needs Pango (and HarfBuzz); fonts cover Latin, Cyrillic, Greek, Arabic and more.
 system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core)
 if [ "$want_tests" = yes ]; then
-  # qpdf checks every PDF the tests write; glabels-data holds the label templates to import;
-  # Chromium runs the browser tests; PostgreSQL and Redis run on loopback for the second pass;
-  # util-linux's unshare gives the multi-host test's worker a host name of its own.
-  system_packages+=(qpdf poppler-utils glabels-data chromium postgresql redis-server util-linux)
+  # qpdf checks every PDF the tests write; Ghostscript's tiffsep renders the ink plates that
+  # prove the cut lines; glabels-data holds the label templates to import; Chromium runs the
+  # browser tests; PostgreSQL and Redis run on loopback for the second pass; util-linux's
+  # unshare gives the multi-host test's worker a host name of its own.
+  system_packages+=(qpdf poppler-utils ghostscript glabels-data chromium postgresql redis-server util-linux)
 fi
 
 missing=()

@@ -109,16 +109,27 @@ def test_storage_sweep_knows_every_folder_the_app_writes(app, runner):
             storage.write(key, b"x")
         export = make_export(state=ExportState.QUEUED, pdf_key="exports/own.pdf")
         make_pack(export=export, title="P", published=False, preview_key="packs/own-preview.webp")
+        make_export(
+            state=ExportState.DONE,
+            with_pdf=False,
+            pdf_key="exports/singles.pdf",
+            credits_key="exports/singles-credits.pdf",
+        )
         owned = {
             *work.file_keys(),
             f"print-cache/{work.id}-tokA-100x100-r0.jpg",
+            f"print-cache/{work.id}-tokA-single-0123456789abcdef.json",
             "exports/own.pdf",
+            "exports/singles.pdf",
+            "exports/singles-credits.pdf",
             "packs/own-preview.webp",
         }
         orphans = {
             f"print-cache/{work.id + 1}-tokZ-100x100-r0.jpg",
             f"print-cache/{work.id}-tokOther-100x100-r0.jpg",
+            f"print-cache/{work.id + 1}-tokZ-single-0123456789abcdef.json",
             "exports/stranger.pdf",
+            "exports/stranger-credits.pdf",
             "packs/stranger-preview.webp",
             "health/probe-left",
             "elsewhere/unknown.bin",

@@ -166,3 +166,38 @@ def test_upgrade_splits_old_statuses_into_two_decisions_and_moves_export_items(m
                 (1, "done", "", "exports/e1.pdf"),
                 (2, "removed", "work-deleted", None),
             ]
+
+
+def test_upgrade_keeps_old_exports_as_sheets_and_downgrade_drops_singles(migrated_app):
+    """Exports made before die-cut singles are sheets without a credits file or preflight;
+    going back drops singles exports (the old code cannot read them) and their items."""
+    from sqlalchemy import text
+
+    app = migrated_app
+    insert = (
+        "INSERT INTO exports (id, created_at, layout_id, layout_name, options, fill, language,"
+        " state, progress, total, sheets, pdf_key, error, warnings, worker{extra}) VALUES"
+        " (:id, '2026-01-01', 'l', 'L', '{{}}', false, 'en', 'done', 1, 1, 1, :key, '', '[]',"
+        " ''{values})"
+    )
+    with app.app_context():
+        downgrade(revision="7d3f0b1c9e52")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(insert.format(extra="", values="")), {"id": 1, "key": "exports/old.pdf"}
+            )
+        upgrade()
+        with db.engine.begin() as connection:
+            row = connection.execute(
+                text("SELECT kind, credits_key, preflight FROM exports WHERE id = 1")
+            ).one()
+            assert tuple(row) == ("sheets", None, "{}")
+            connection.execute(
+                text(insert.format(extra=", kind, credits_key", values=", 'singles', :credits")),
+                {"id": 2, "key": "exports/s.pdf", "credits": "exports/s-credits.pdf"},
+            )
+        downgrade(revision="7d3f0b1c9e52")
+        with db.engine.connect() as connection:
+            ids = connection.execute(text("SELECT id FROM exports")).scalars().all()
+        assert ids == [1]
+        upgrade()

@@ -35,7 +35,8 @@ WORK_DELETED = "work-deleted"
 
 
 def work_files(work: Work) -> list[str]:
-    """Return the keys of every file made from ``work``: intake files and print rasters."""
+    """Return the keys of every file made from ``work``: intake files and the print cache
+    (rasters, die-cut singles' fitted outlines and credit lines)."""
     keys = list(work.file_keys())
     keys += get_storage().keys(filekeys.print_cache_prefix(work.id, work.file_token))
     return keys
@@ -82,7 +83,8 @@ def _forget(works: Sequence[Work], *, entry: Entry | None, reason: DeletionReaso
 
 
 def destroy_exports_holding(work_ids: Sequence[int]) -> list[Export]:
-    """Destroy the PDFs of every export holding one of ``work_ids``, and packs made of them.
+    """Destroy the PDFs (and credits files) of every export holding one of ``work_ids``, and
+    packs made of them.
 
     The export's row stays, marked removed, so the printer who made it sees why it is gone;
     its items for these works go, which is what lets the database delete the works.
@@ -95,9 +97,11 @@ def destroy_exports_holding(work_ids: Sequence[int]) -> list[Export]:
         db.session.scalars(select(Export).where(Export.id.in_(holding)).with_for_update())
     )
     for export in exports:
-        if export.pdf_key:
-            discard(export.pdf_key)
+        # The PDF and, for die-cut singles, the separate credits file naming the artist.
+        for key in export.stored_keys:
+            discard(key)
         export.pdf_key, export.pdf_size = None, None
+        export.credits_key, export.credits_size = None, None
         export.state, export.error = ExportState.REMOVED, WORK_DELETED
         pack = db.session.scalar(select(Pack).where(Pack.export_id == export.id))
         if pack is not None:

@@ -22,7 +22,7 @@ from gallery.models.pairwise import (
     PairwiseRefresh,
     PairwiseStrength,
 )
-from gallery.models.printing import Export, ExportItem, ExportState
+from gallery.models.printing import Export, ExportItem, ExportKind, ExportState
 from gallery.models.submissions import Entry, Licence, Work, WorkState, WorkStatus
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Entry",
     "Export",
     "ExportItem",
+    "ExportKind",
     "ExportState",
     "Invite",
     "Licence",

@@ -15,6 +15,13 @@ from gallery.models.accounts import User
 from gallery.models.base import enum_type, table_args, utcnow
 
 
+class ExportKind(enum.StrEnum):
+    """What an export's PDF holds."""
+
+    SHEETS = "sheets"  # sticker sheets on a layout, with a credits page
+    SINGLES = "singles"  # die-cut singles, one sticker per page, and a separate credits file
+
+
 class ExportState(enum.StrEnum):
     """Where the background job of an export stands."""
 
@@ -44,6 +51,9 @@ class Export(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
+    kind: Mapped[ExportKind] = mapped_column(
+        enum_type(ExportKind), default=ExportKind.SHEETS, server_default="sheets"
+    )
     layout_id: Mapped[str] = mapped_column(String(100))
     # Kept as it was at export time: the layout file may be renamed or removed later.
     layout_name: Mapped[str] = mapped_column(String(200))
@@ -58,6 +68,14 @@ class Export(db.Model):
     sheets: Mapped[int] = mapped_column(default=0)
     pdf_key: Mapped[str | None] = mapped_column(String(80), default=None)
     pdf_size: Mapped[int | None] = mapped_column(default=None)
+    # Singles: the separate PDF naming every artist of the order (a file of the same works).
+    credits_key: Mapped[str | None] = mapped_column(String(80), default=None)
+    credits_size: Mapped[int | None] = mapped_column(default=None)
+    # What the credits file says (works, titles, credits, words, colour): an identical order
+    # made again hands out a copy of this file instead of setting the same text again.
+    credits_digest: Mapped[str | None] = mapped_column(String(64), default=None)
+    # JSON {"pdf": [check, …], "credits": [check, …]}: the preflight run before it was offered.
+    preflight: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     error: Mapped[str] = mapped_column(Text, default="")
     # JSON list of {"work_id", "title", "dpi"}: works printed below the minimum resolution.
     warnings: Mapped[str] = mapped_column(Text, default="[]")
@@ -93,6 +111,16 @@ class Export(db.Model):
     def warning_list(self) -> list[dict[str, Any]]:
         """Return the stored low-resolution warnings."""
         return json.loads(self.warnings or "[]")
+
+    @property
+    def preflight_results(self) -> dict[str, list[dict[str, Any]]]:
+        """Return the stored preflight results by file ("pdf", "credits")."""
+        return json.loads(self.preflight or "{}")
+
+    @property
+    def stored_keys(self) -> list[str]:
+        """Return the keys of every file this export stored (its PDF, its credits file)."""
+        return [key for key in (self.pdf_key, self.credits_key) if key]
 
     @property
     def is_active(self) -> bool:

@@ -85,6 +85,7 @@ def owned_keys(connection: Connection) -> list[str]:
         sizes = [int(w) for w in widths.split(",") if w]
         keys += filekeys.file_keys(token, ext, sizes, factor, vector_ext)
     keys += connection.scalars(select(Export.pdf_key).where(Export.pdf_key.is_not(None)))
+    keys += connection.scalars(select(Export.credits_key).where(Export.credits_key.is_not(None)))
     keys += connection.scalars(select(Pack.preview_key).where(Pack.preview_key.is_not(None)))
     return keys
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from gallery.extensions import db
 from gallery.lifecycle.policy import pack_blockers
-from gallery.models import Export, ExportState, Pack, User
+from gallery.models import Export, ExportKind, ExportState, Pack, User
 from gallery.models.base import utcnow
 from gallery.refusals import Refused, join_ids
 from gallery.storage import keys as filekeys
@@ -32,11 +32,14 @@ MM_PER_POINT = 25.4 / 72
 
 
 def find_finished_export(export_id: int | None) -> Export | None:
-    """Return the export if it finished with a PDF (only those can become packs)."""
+    """Return the export if it finished with a PDF of sheets (only those can become packs:
+    die-cut singles are for a print shop, not for volunteers' printers)."""
     if export_id is None:
         return None
     export = db.session.get(Export, export_id)
     if export is None or export.state != ExportState.DONE or not export.pdf_key:
+        return None
+    if export.kind is not ExportKind.SHEETS:
         return None
     return export if get_storage().exists(export.pdf_key) else None
 

@@ -1,4 +1,5 @@
-"""The layouts this app offers: built-ins, imported gLabels sheets and any configured folders.
+"""The layouts and print-shop presets this app offers: built-ins, imported gLabels sheets and
+any configured folders; and the press profile exports name.
 
 Loading ~1,700 imported templates takes a moment, so the result is cached per process and
 reloaded only when a layout file is added, removed or changed.
@@ -16,6 +17,8 @@ from flask import current_app
 
 from gallery.printing.engine.geometry import Layout
 from gallery.printing.engine.layouts import builtin_dir, load_layouts, search_layouts
+from gallery.printing.engine.presets import Preset, load_presets
+from gallery.printing.engine.presets import builtin_dir as builtin_preset_dir
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +38,9 @@ def import_dir() -> Path:
     return Path(current_app.instance_path) / "print_layouts"
 
 
-def extra_dirs() -> list[Path]:
-    """Return the folders named by ``PRINT_LAYOUT_DIRS`` (a list, or paths joined by ``:``)."""
-    configured = current_app.config.get("PRINT_LAYOUT_DIRS") or []
+def extra_dirs(setting: str = "PRINT_LAYOUT_DIRS") -> list[Path]:
+    """Return the folders named by ``setting`` (a list, or paths joined by ``:``)."""
+    configured = current_app.config.get(setting) or []
     if isinstance(configured, str):
         configured = [part for part in configured.split(os.pathsep) if part.strip()]
     return [Path(part) for part in configured]
@@ -102,3 +105,21 @@ def get_layout(layout_id: str) -> Layout | None:
 def find_layouts(query: str = "") -> list[Layout]:
     """Return layouts matching every word of ``query`` (brand, part, name), built-ins first."""
     return search_layouts(all_layouts(), query or "")
+
+
+def all_presets() -> dict[str, Preset]:
+    """Return every print-shop preset by id (a handful of small files: read each time)."""
+    return load_presets(builtin_preset_dir(), *extra_dirs("PRINT_PRESET_DIRS"))
+
+
+def get_preset(preset_id: str) -> Preset | None:
+    """Return the preset with ``preset_id``, or None."""
+    return all_presets().get(preset_id)
+
+
+def press_profile() -> bytes:
+    """Return the CMYK profile exports name as output intent (``PRINT_CMYK_PROFILE`` or ours)."""
+    # PDF/X code loads only when an export is made, never with the print pages.
+    from gallery.printing.engine.pdfx import cmyk_profile
+
+    return cmyk_profile(current_app.config.get("PRINT_CMYK_PROFILE") or None)

@@ -13,7 +13,7 @@ from gallery.jobs import start_job
 from gallery.lifecycle.policy import unprintable_works
 from gallery.models import Export, ExportState
 from gallery.permissions import can_print
-from gallery.printing import operations
+from gallery.printing import operations, preflights
 from gallery.printing.forms import ConfirmForm
 from gallery.storage.serving import send_stored
 
@@ -28,6 +28,9 @@ def error_text(export: Export) -> str:
         return _("This export took too long and was stopped. Try fewer sheets.")
     if export.state is ExportState.REMOVED:
         return str(operations.removed_message())
+    if export.error.startswith(preflights.FAILED_PREFIX):
+        details = export.error[len(preflights.FAILED_PREFIX) :]
+        return _("The PDF failed preflight, so it is not offered: %(details)s", details=details)
     if export.error in ("", "error"):
         return _("Something went wrong while making the PDF. Please try again.")
     return export.error
@@ -40,6 +43,9 @@ def _templates_context() -> dict:
         "unprintable_message": operations.unprintable_message,
         "confirm": ConfirmForm(),
         "states": ExportState,
+        "check_text": preflights.check_text,
+        "check_name": preflights.check_name,
+        "status_name": preflights.status_name,
     }
 
 
@@ -105,6 +111,14 @@ def download_export(export_id: int):
     export = db.get_or_404(Export, export_id)
     key = operations.pdf_for_download(export)
     return send_stored(key, download_name=operations.download_name(export))
+
+
+@require(can_print)
+def download_credits(export_id: int):
+    """Download a singles export's credits file, by the same rule as its PDF."""
+    export = db.get_or_404(Export, export_id)
+    key = operations.credits_for_download(export)
+    return send_stored(key, download_name=operations.download_name(export, "credits"))
 
 
 @require(can_print)

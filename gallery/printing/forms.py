@@ -32,6 +32,17 @@ FIT_CHOICES = [
         "cover", _l("Fill the label (may crop the edges; transparent works are never cropped)")
     ),
 ]
+SHAPE_CHOICES = [
+    SelectChoice("rounded", _l("Rounded rectangle")),
+    SelectChoice("rect", _l("Rectangle")),
+    SelectChoice("circle", _l("Circle")),
+]
+SINGLES_CREDIT_CHOICES = [
+    SelectChoice("on", _l("On the sticker, inside the safe zone")),
+    SelectChoice("off", _l("No credit line (the credits file still names everyone)")),
+]
+CMYK_LABEL = _l("Convert the art to CMYK for the press")
+CMYK_HINT = _l("Otherwise it stays in sRGB, which PDF/X-4 allows and desktop printers prefer.")
 # Fields that are ExportOptions, in the order they are shown.
 OPTION_FIELDS = (
     "start_at",
@@ -41,6 +52,7 @@ OPTION_FIELDS = (
     "crop_marks",
     "cut_lines",
     "fit",
+    "cmyk",
     "offset_x_mm",
     "offset_y_mm",
     "scale",
@@ -74,6 +86,7 @@ class ExportForm(FlaskForm):
     crop_marks = BooleanField(_l("Crop marks"))
     cut_lines = BooleanField(_l("Cut lines (for a cutting plotter)"))
     fit = RadioField(_l("Fit"), choices=FIT_CHOICES, default="contain")
+    cmyk = BooleanField(CMYK_LABEL, description=CMYK_HINT)
     offset_x_mm = FloatField(
         _l("Printer offset across (mm)"),
         default=0.0,
@@ -147,6 +160,57 @@ def read_items(
             continue
         items.append((work_id, int(copies_raw)))
     return items, problems
+
+
+class SinglesForm(FlaskForm):
+    """Die-cut singles for a print shop: preset, size, shape and options."""
+
+    preset = SelectField(_l("Print shop"), validate_choice=False)
+    # The preset whose values the options were filled from: another preset means refill.
+    defaults_for = HiddenField()
+    size_mm = FloatField(
+        _l("Size (mm)"),
+        default=50.0,
+        validators=[InputRequired(), NumberRange(min=10, max=300)],
+        description=_l("The longer side of each sticker's cut line."),
+    )
+    shape = RadioField(_l("Shape"), choices=SHAPE_CHOICES, default="rounded")
+    bleed_mm = FloatField(
+        _l("Bleed (mm)"),
+        default=2.0,
+        validators=[InputRequired(), NumberRange(min=0, max=10)],
+        description=_l("How far the artwork runs past the cut line."),
+    )
+    credit = RadioField(_l("Credit line"), choices=SINGLES_CREDIT_CHOICES, default="on")
+    cmyk = BooleanField(CMYK_LABEL, description=CMYK_HINT)
+
+    def validate_preset(self, field: SelectField) -> None:
+        """The preset must be one of the installed presets."""
+        if catalog.get_preset(field.data or "") is None:
+            raise ValidationError(_("Choose one of the print shops."))
+
+    def use_preset(self, preset) -> None:
+        """Fill bleed and colour from ``preset``."""
+        self.bleed_mm.data = preset.bleed_mm if preset.bleed_mm is not None else 2.0
+        # What the field shows and what validation reads: the preset's value, not the old one.
+        self.bleed_mm.raw_data = [str(self.bleed_mm.data)]
+        self.cmyk.data = preset.cmyk
+        self.defaults_for.data = preset.id
+
+    def option_values(self) -> dict[str, Any]:
+        """Return the chosen singles option values."""
+        names = ("size_mm", "shape", "bleed_mm", "credit", "cmyk")
+        return {name: self[name].data for name in names}
+
+    def hidden_values(self) -> list[tuple[str, str]]:
+        """Return (name, value) pairs that reproduce the choices in the "Create PDF" form."""
+        pairs = [("preset", self.preset.data or ""), ("defaults_for", self.preset.data or "")]
+        for name in ("size_mm", "shape", "bleed_mm", "credit"):
+            if self[name].data is not None:
+                pairs.append((name, str(self[name].data)))
+        if self.cmyk.data:
+            pairs.append(("cmyk", "y"))
+        return pairs
 
 
 class ConfirmForm(FlaskForm):

@@ -21,11 +21,12 @@ from sqlalchemy.orm import selectinload
 from gallery.extensions import db
 from gallery.lifecycle.policy import is_printable, printable_condition, unprintable_works
 from gallery.liveness import fail_stale_jobs
-from gallery.models import Entry, Export, ExportState, Pack, User, Work, WorkStatus
+from gallery.models import Entry, Export, ExportKind, ExportState, Pack, User, Work, WorkStatus
 from gallery.printing import catalog
 from gallery.printing.engine.geometry import Layout
-from gallery.printing.engine.options import ExportOptions
+from gallery.printing.engine.options import ExportOptions, Mode
 from gallery.printing.engine.plan import PlanError, SheetPlan, StickerSource, plan_export
+from gallery.printing.preflights import checked
 from gallery.refusals import Refused, join_ids
 from gallery.storage import keys as filekeys
 from gallery.storage.files import discard, get_storage, stage
@@ -153,7 +154,13 @@ def plan_works(
         )
     except ValueError as exc:
         raise ExportRefused([plan_refusal(exc)]) from exc
-    return ExportPlan(sheets=sheets, warnings=low_resolution(sheets))
+    warnings = low_resolution(sheets)
+    if layout.mode is Mode.PRINT_AND_CUT or options.cut_lines:
+        # NumPy and SciPy measure the cut spacing: loaded with the first plan that cuts.
+        from gallery.printing.engine.cutcheck import sheet_warnings
+
+        warnings += sheet_warnings(layout, sheets, options)
+    return ExportPlan(sheets=sheets, warnings=warnings)
 
 
 def plan_refusal(exc: ValueError) -> str:
@@ -171,6 +178,13 @@ def plan_refusal(exc: ValueError) -> str:
             "The first label must be between 1 and %(max)s on %(layout)s.",
             max=d["per_sheet"],
             layout=d["layout"],
+        )
+    if reason == "singles_limit":
+        return ngettext(
+            "This export has %(num)s sticker, more than the limit of %(limit)s.",
+            "This export has %(num)s stickers, more than the limit of %(limit)s.",
+            d["stickers"],
+            limit=d["limit"],
         )
     if reason == "sheet_limit":
         return ngettext(
@@ -228,30 +242,58 @@ def start_export(
     """Check and plan an export and queue it; raise ExportRefused with the reasons."""
     pairs = load_items(items)
     plan = plan_works(layout=layout, pairs=pairs, options=options, fill=fill)
-    export = Export(
-        created_by_id=by.id if by is not None else None,
+    export = queue_export(
+        pairs,
+        options,
+        by=by,
+        language=language,
+        pages=len(plan.sheets),
+        warnings=plan.warnings,
         layout_id=layout.id,
         layout_name=layout.name,
-        options=json.dumps(options.to_mapping(), sort_keys=True),
         fill=fill,
-        language=language,
-        state=ExportState.QUEUED,
-        total=len(plan.sheets) + 1,
-        sheets=len(plan.sheets),
-        warnings=json.dumps(plan.warnings),
     )
-    export.set_items((work.id, copies) for work, copies in pairs)
-    db.session.add(export)
-    db.session.flush()
     log.info("export %s queued: %d sheets on %s", export.id, len(plan.sheets), layout.id)
     return export
 
 
+def queue_export(
+    pairs: Sequence[tuple[Work, int]],
+    options: ExportOptions,
+    *,
+    by: User | None,
+    language: str,
+    pages: int,
+    warnings: list[dict],
+    **columns,
+) -> Export:
+    """Add a queued export row for checked ``pairs`` (its PDF has ``pages`` sheets or pages)."""
+    export = Export(
+        created_by_id=by.id if by is not None else None,
+        options=json.dumps(options.to_mapping(), sort_keys=True),
+        language=language,
+        state=ExportState.QUEUED,
+        total=pages + 1,
+        sheets=pages,
+        warnings=json.dumps(warnings),
+        **columns,
+    )
+    export.set_items((work.id, copies) for work, copies in pairs)
+    db.session.add(export)
+    db.session.flush()
+    return export
+
+
 def run_export(export_id: int, *, progress: Callable[[int, int], None]) -> Export:
-    """Render the PDF of a queued export and store it; consent is checked again first."""
+    """Render the PDF of a queued export, preflight it and store it; consent is checked again
+    first. A preflight failure fails the export: it is never offered."""
     export = db.session.get(Export, export_id)
     if export is None:
         raise ValueError(f"export {export_id} does not exist")
+    if export.kind is ExportKind.SINGLES:
+        from gallery.printing.singles_ops import run_singles
+
+        return run_singles(export, progress=progress)
     layout = catalog.get_layout(export.layout_id)
     if layout is None:
         raise ValueError(f"layout {export.layout_id} is no longer installed")
@@ -273,7 +315,10 @@ def run_export(export_id: int, *, progress: Callable[[int, int], None]) -> Expor
         progress=progress,
         credits_heading=heading,
         anonymous_label=anonymous,
+        press_icc=catalog.press_profile(),
     )
+    cutting = layout.mode is Mode.PRINT_AND_CUT or options.cut_lines
+    export.preflight = json.dumps({"pdf": checked(pdf, options, requires_cut=cutting)})
     key = filekeys.export_pdf_key(new_token())
     stage(key, pdf)
     export.pdf_key, export.pdf_size = key, len(pdf)
@@ -297,8 +342,8 @@ def delete_export(*, export: Export, by: User | None) -> None:
     """Delete a finished or failed export and a pack made of it; files go after the commit."""
     if export.is_active:
         raise ValueError("an export cannot be deleted while it is being made")
-    if export.pdf_key:
-        discard(export.pdf_key)
+    for key in export.stored_keys:
+        discard(key)
     pack = db.session.scalar(select(Pack).where(Pack.export_id == export.id))
     if pack is not None and pack.preview_key:
         discard(pack.preview_key)
@@ -323,6 +368,14 @@ def pdf_for_download(export: Export) -> str:
     return export.pdf_key
 
 
+def credits_for_download(export: Export) -> str:
+    """Return the key of a singles export's credits file, by the same rule as its PDF."""
+    pdf_for_download(export)
+    if not export.credits_key:
+        raise Refused(_l("This export has no separate credits file."), status=404)
+    return export.credits_key
+
+
 def removed_message():
     """Say why an export's PDF is gone (lazy, for pages and refusals)."""
     return _l(
@@ -340,9 +393,11 @@ def unprintable_message(work_ids: Sequence[int]):
     )
 
 
-def download_name(export: Export) -> str:
-    """Return the file name offered when downloading ``export``."""
-    return f"stickers-{export.id}-{export.layout_id}.pdf"
+def download_name(export: Export, part: str = "stickers") -> str:
+    """Return the file name offered when downloading ``export`` (or its ``credits``)."""
+    if export.kind is ExportKind.SINGLES:
+        return f"{part}-{export.id}-singles.pdf"
+    return f"{part}-{export.id}-{export.layout_id}.pdf"
 
 
 def recent_exports(limit: int = 50) -> list[Export]:

@@ -4,9 +4,12 @@ Every file of a work starts with its random token: the master ``files/<token>.<e
 previews ``files/<token>-w<width>.webp``, for big masters the print source
 ``files/<token>-print.<ext>`` and, for a drawing (SVG or PDF upload), its cleaned vector source
 ``files/<token>-vector.<svg|pdf>``. Print rasters made from a work live under
-``print-cache/<work id>-<token>-…``. Export PDFs are ``exports/<token>.pdf`` and sticker-pack
-previews ``packs/<token>-preview.webp``. ``health/`` holds the health check's short-lived
-probes. Nothing else is ever written: the sweeper treats any other key as an orphan.
+``print-cache/<work id>-<token>-…`` (rasters, die-cut singles' fitted outlines as JSON
+and set credit lines as PDF).
+Export PDFs are ``exports/<token>.pdf``, a singles export's credits file
+``exports/<token>-credits.pdf``, and sticker-pack previews ``packs/<token>-preview.webp``.
+``health/`` holds the health check's short-lived probes. Nothing else is ever written: the
+sweeper treats any other key as an orphan.
 """
 
 from __future__ import annotations
@@ -63,6 +66,11 @@ def print_cache_prefix(work_id: int, token: str) -> str:
 def export_pdf_key(token: str) -> str:
     """Return the storage key of an export's PDF."""
     return f"exports/{token}.pdf"
+
+
+def export_credits_key(token: str) -> str:
+    """Return the storage key of a singles export's separate credits PDF."""
+    return f"exports/{token}-credits.pdf"
 
 
 def pack_preview_key(token: str) -> str:

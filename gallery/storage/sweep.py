@@ -40,11 +40,14 @@ class Owners:
         """Read the owners from the database."""
         works = db.session.execute(select(Work.id, Work.file_token)).all()
         exports = db.session.scalars(select(Export.pdf_key).where(Export.pdf_key.is_not(None)))
+        credits = db.session.scalars(
+            select(Export.credits_key).where(Export.credits_key.is_not(None))
+        )
         packs = db.session.scalars(select(Pack.preview_key).where(Pack.preview_key.is_not(None)))
         return cls(
             tokens=frozenset(token for _id, token in works),
             works=frozenset((str(work_id), token) for work_id, token in works),
-            keys=frozenset([*exports, *packs]),
+            keys=frozenset([*exports, *credits, *packs]),
         )
 
     def own(self, key: str) -> bool:
@@ -55,8 +58,8 @@ class Owners:
         if key.startswith("print-cache/"):
             match = PRINT_CACHE_KEY.match(key)
             return match is not None and (match.group(1), match.group(2)) in self.works
-        # Export PDFs and pack previews are named by their rows; health probes and anything
-        # outside the known folders belong to nobody.
+        # Export PDFs, credits files and pack previews are named by their rows; health probes and
+        # anything outside the known folders belong to nobody.
         return key in self.keys
 
 

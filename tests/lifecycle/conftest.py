@@ -35,6 +35,17 @@ def export_works(app, runner, tmp_path, *work_ids: int) -> int:
     return int(result.stdout.strip().rsplit(" ", 1)[-1])
 
 
+def export_singles(app, runner, tmp_path, *work_ids: int) -> int:
+    """Make a die-cut singles export (with its credits file) of ``work_ids``; return its id."""
+    args = ["export", "--singles", "--size", "40", "--output", str(tmp_path / "singles.pdf")]
+    args += ["--credits", str(tmp_path / "credits.pdf")]
+    for work_id in work_ids:
+        args += ["--work", str(work_id)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    return int(result.stdout.strip().rsplit(" ", 1)[-1])
+
+
 def stored_keys(app) -> set[str]:
     """Return every key in the app's file store."""
     with app.app_context():

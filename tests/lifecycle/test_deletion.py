@@ -19,7 +19,14 @@ from gallery.ops.retention import apply_retention
 from gallery.storage import keys as filekeys
 from tests.conftest import csrf_token_in
 from tests.factories import set_state, store_pack, store_work
-from tests.lifecycle.conftest import big_png, export_works, files_holding, packs, stored_keys
+from tests.lifecycle.conftest import (
+    big_png,
+    export_singles,
+    export_works,
+    files_holding,
+    packs,
+    stored_keys,
+)
 
 RED, BLUE = (201, 17, 99), (10, 90, 220)
 RED_CREDIT = "Redacted Artist"
@@ -45,6 +52,7 @@ def gallery(app, runner, tmp_path):
     blue_keys_before = stored_keys(app)
     shared = export_works(app, runner, tmp_path, red.id, blue.id)
     alone = export_works(app, runner, tmp_path, blue.id)
+    singles = export_singles(app, runner, tmp_path, red.id, blue.id)
     shared_pack = store_pack(export=shared, title="Both of them", app=app)
     alone_pack = store_pack(export=alone, title="Blue only", app=app)
     assert shared_pack.preview_key and alone_pack.preview_key, "pdftoppm makes the pack preview"
@@ -61,6 +69,11 @@ def gallery(app, runner, tmp_path):
                 if k.startswith(filekeys.print_cache_prefix(red.id, red_work.file_token))
             },
             "export PDF": {db.session.get(Export, shared).pdf_key},
+            "singles PDF": {db.session.get(Export, singles).pdf_key},
+            "credits file": {db.session.get(Export, singles).credits_key},
+            "singles outline": {
+                k for k in everything if f"{red.id}-{red_work.file_token}-single-" in k
+            },
         }
     assert all(kinds.values()), f"every kind of artifact exists: {kinds}"
     assert files_holding(app, RED, RED_CREDIT), "the check finds the red work before deletion"
@@ -69,6 +82,7 @@ def gallery(app, runner, tmp_path):
         "blue": blue,
         "shared": shared,
         "alone": alone,
+        "singles": singles,
         "shared_pack": shared_pack.id,
         "alone_pack": alone_pack.id,
         "red_keys": red_keys,
@@ -152,9 +166,14 @@ def test_deleting_a_work_leaves_no_file_holding_its_pixels_or_credit(
     assert gone.status_code == 410
     page = printer.get(f"/print/exports/{gallery['shared']}").get_data(as_text=True)
     assert "an artist deleted a work in it" in page
+    # The singles export and its separate credits file naming the artist went too.
+    assert printer.get(f"/print/exports/{gallery['singles']}/credits").status_code == 410
     with app.app_context():
         export = db.session.get(Export, gallery["shared"])
         assert export.state is ExportState.REMOVED and export.pdf_key is None
+        singles = db.session.get(Export, gallery["singles"])
+        assert singles.state is ExportState.REMOVED
+        assert singles.pdf_key is None and singles.credits_key is None
         assert db.session.get(Work, red.id) is None
         ledger = db.session.scalars(select(Deletion)).all()
         assert [(d.work_id, d.reason) for d in ledger] == [(red.id, reason)]
@@ -185,6 +204,9 @@ def test_withdrawal_or_revoked_print_consent_makes_exports_undownloadable(
     refused = printer.get(f"/print/exports/{gallery['shared']}/download")
     assert refused.status_code == 409
     assert f"Work {red.id} in this export was withdrawn" in refused.get_data(as_text=True)
+    for part in ("download", "credits"):
+        # A die-cut singles export: neither its PDF nor its credits file is handed out.
+        assert printer.get(f"/print/exports/{gallery['singles']}/{part}").status_code == 409
     listing = printer.get("/print/exports").get_data(as_text=True)
     assert f"/print/exports/{gallery['shared']}/download" not in listing
     assert printer.get(f"/print/exports/{gallery['alone']}/download").status_code == 200

@@ -15,7 +15,14 @@ from gallery.models import Comment, Conflict, Entry, Work
 from gallery.ops.backup import BackupError, backup, restore, verify
 from gallery.storage.files import get_storage
 from tests.conftest import database_url
-from tests.factories import image_bytes, make_comment, make_conflict, make_user, store_work
+from tests.factories import (
+    image_bytes,
+    make_comment,
+    make_conflict,
+    make_export,
+    make_user,
+    store_work,
+)
 
 
 @pytest.fixture
@@ -285,3 +292,21 @@ def test_comments_and_conflicts_travel_in_a_backup_but_not_those_of_deleted_work
         comments = db.session.execute(select(Comment.work_id, Comment.body)).all()
         assert [tuple(c) for c in comments] == [(kept_ids[0], "Strong, keep it.")]
         assert db.session.scalars(select(Conflict.entry_id)).all() == [kept_ids[1]]
+
+
+def test_backups_keep_a_singles_exports_credits_file_and_forget_it_with_the_work(app, tmp_path):
+    """A die-cut singles export's credits file is backed up like its PDF, and a backup made
+    after the work's deletion holds neither."""
+    with app.app_context():
+        work_id = store_work(credit=SECRET_CREDIT, claim_token=SECRET_CLAIM).id
+        export = make_export(
+            works=[work_id], pdf_key="exports/tokS.pdf", credits_key="exports/tokS-credits.pdf"
+        )
+        get_storage().write(export.credits_key, f"credits: {SECRET_CREDIT}".encode())
+        backup(tmp_path / "before")
+        delete_by_artist()
+        backup(tmp_path / "after")
+    assert (tmp_path / "before" / "files" / "exports" / "tokS-credits.pdf").is_file()
+    assert (tmp_path / "before" / "files" / "exports" / "tokS.pdf").is_file()
+    assert not (tmp_path / "after" / "files" / "exports").exists()
+    assert SECRET_CREDIT.encode() not in everything_in(tmp_path / "after")

@@ -11,6 +11,7 @@ from PIL import ImageCms
 
 from gallery.printing.engine.geometry import page_marks
 from gallery.printing.engine.options import Mode
+from gallery.printing.engine.pdfx import default_profile_path
 from gallery.printing.engine.plan import plan_export
 from gallery.printing.engine.render import render_export
 from tests.printing.icc_kit import cmyk_profile
@@ -214,29 +215,38 @@ def test_registration_marks_match_the_geometry(tmp_path):
     assert colours == {(0.0,)}  # DeviceGray black: pure K on a press
 
 
-def test_srgb_output_intent_by_default(tmp_path):
-    """Without a press profile the PDF declares an sRGB output intent."""
+def test_pdfx_output_intent_is_the_shipped_cmyk_characterisation(tmp_path):
+    """By default the output intent is GTS_PDFX with the shipped FOGRA39 CMYK profile, and RGB
+    art stays RGB, tagged sRGB (never device RGB)."""
     layout = builtin_layouts()[LABELS]
     _, path = _render(tmp_path, layout, layout.defaults)
     with pikepdf.open(path) as pdf:
         (intent,) = pdf.Root.OutputIntents
+        assert intent.S == pikepdf.Name.GTS_PDFX
         profile = intent.DestOutputProfile
-        assert int(profile.N) == 3
+        assert int(profile.N) == 4
         icc = ImageCms.ImageCmsProfile(io.BytesIO(profile.read_bytes()))
-        assert icc.profile.xcolor_space.strip() == "RGB"
-        assert "sRGB" in str(intent.OutputConditionIdentifier)
+        assert icc.profile.xcolor_space.strip() == "CMYK"
+        assert profile.read_bytes() == default_profile_path().read_bytes()
+        assert str(intent.OutputConditionIdentifier) == "FOGRA39"
+        images = list(pdf.pages[0].get_images().values())
+        assert images
+        for image in images:
+            assert image.ColorSpace[0] == pikepdf.Name.ICCBased
+            assert int(image.ColorSpace[1].N) == 3
 
 
-def test_cmyk_profile_converts_images_and_sets_the_intent(tmp_path):
-    """With a press CMYK profile, every raster is CMYK and the profile is the output intent."""
+def test_cmyk_converts_images_to_the_press_profile(tmp_path):
+    """With ``cmyk`` and a shop's own profile, every raster is CMYK and that is the intent."""
     layout = builtin_layouts()[PRINT_AND_CUT]
     icc = cmyk_profile("Test press")
-    _, path = _render(tmp_path, layout, layout.defaults, cmyk_icc=icc)
+    _, path = _render(tmp_path, layout, layout.defaults.replace(cmyk=True), press_icc=icc)
     with pikepdf.open(path) as pdf:
         (intent,) = pdf.Root.OutputIntents
         assert int(intent.DestOutputProfile.N) == 4
         assert intent.DestOutputProfile.read_bytes() == icc
-        assert str(intent.OutputConditionIdentifier) == "Test press"
+        assert str(intent.OutputConditionIdentifier) == "Custom"
+        assert str(intent.Info) == "Test press"
         images = list(pdf.pages[0].get_images().values())
         assert images
         for image in images:

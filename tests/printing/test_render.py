@@ -215,14 +215,21 @@ def test_fetcher_serves_a_cached_raster(tmp_path):
 
 
 def test_no_identifying_metadata(tmp_path):
-    """Only the neutral title survives: no Producer, Creator, Author or XMP."""
+    """Only a neutral title and the PDF/X-4 identification: no Producer, Creator or Author,
+    in /Info or in the XMP."""
     layout = builtin_layouts()["avery-l7163"]
     _, _, path = _render(tmp_path, layout, _options(layout), copies=1)
     with pikepdf.open(path) as pdf:
         info = {str(k): str(v) for k, v in pdf.docinfo.items()}
-        assert info == {"/Title": "Stickers"}
-        assert "/Metadata" not in pdf.Root
+        assert info == {"/Title": "Stickers", "/Trapped": "/False", "/GTS_PDFXVersion": "PDF/X-4"}
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+        with pdf.open_metadata() as meta:
+            assert meta["pdfxid:GTS_PDFXVersion"] == "PDF/X-4"
+            assert meta["pdf:Trapped"] == "False"
+            assert meta["dc:title"] == "Stickers"
         raw = path.read_bytes()
+    for trace in ("Creator", "Producer", "Author", "creator", "WeasyPrint", "pikepdf", "@"):
+        assert trace not in xmp
     assert b"WeasyPrint" not in raw and b"pikepdf" not in raw.lower()
 
 

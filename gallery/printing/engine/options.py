@@ -61,7 +61,10 @@ _RANGES: dict[str, tuple[float, float]] = {
     "start_at": (1, 10_000),
     "dpi": (72, 1200),
     "min_dpi": (1, 1200),
+    "min_cut_gap_mm": (0.0, 20.0),
+    "min_edge_mm": (0.0, 20.0),
 }
+_PRESET_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,13 @@ class ExportOptions:
     start_at: int = 1  # 1-based label index of the first free label (first sheet only)
     dpi: int = 300
     min_dpi: int = 300
+    # Convert every raster to the press CMYK profile (else they stay ICC-based sRGB).
+    cmyk: bool = False
+    # Shops' limits: cut paths closer than this to each other or to the sheet edge are warned.
+    min_cut_gap_mm: float = 2.0
+    min_edge_mm: float = 2.0
+    # The print-shop preset these options were filled from ("" = none), for the record.
+    preset: str = ""
 
     def __post_init__(self) -> None:
         """Reject out-of-range values however the options were built."""
@@ -97,7 +107,7 @@ class ExportOptions:
         for name in ("start_at", "dpi", "min_dpi"):
             if not isinstance(getattr(self, name), int):
                 raise ValueError(f"{name}: expected a whole number, got {getattr(self, name)!r}")
-        for name in ("crop_marks", "cut_lines", "registration_marks", "credits_page"):
+        for name in ("crop_marks", "cut_lines", "registration_marks", "credits_page", "cmyk"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name}: expected true or false, got {getattr(self, name)!r}")
         if not isinstance(self.cut_colour_name, str) or not _COLOUR_NAME.match(
@@ -107,6 +117,8 @@ class ExportOptions:
                 "cut_colour_name: use 1-63 letters, digits, '-' or '_' starting with a letter, "
                 f"got {self.cut_colour_name!r}"
             )
+        if not isinstance(self.preset, str) or (self.preset and not _PRESET_ID.match(self.preset)):
+            raise ValueError(f"preset: not a preset id: {self.preset!r}")
         # Enums are checked by coercion so a plain "cover" string is accepted too.
         object.__setattr__(self, "credit", _enum(CreditPlacement, "credit", self.credit))
         object.__setattr__(self, "fit", _enum(Fit, "fit", self.fit))

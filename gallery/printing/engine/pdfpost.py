@@ -14,11 +14,9 @@ filled black boxes (DeviceGray, so they stay pure K on a CMYK press). Cut paths 
 0.25 pt in a Separation colour space named after ``options.cut_colour_name`` (alternate: 100 %
 magenta) set to overprint, which is how RIPs and cutter software recognise a die line.
 
-Privacy: the document information dictionary keeps only a neutral Title we are given, the
-XMP stream is dropped, and the file ID is derived from the content.
-
-Colour: an sRGB OutputIntent by default; with a press CMYK profile, that profile instead (the
-rasters were already converted in ``raster.py``).
+Privacy and PDF/X: the renderer's /Info and XMP are dropped; :mod:`pdfx` then writes the
+PDF/X-4 identification (a neutral title, the day, no names), the CMYK output intent and
+ICC-based colour, and the file ID is derived from the content.
 """
 
 from __future__ import annotations
@@ -31,8 +29,9 @@ from contextlib import ExitStack
 from typing import Any
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Pdf, String
+from pikepdf import Array, Dictionary, Name, Pdf
 
+from gallery.printing.engine import pdfx
 from gallery.printing.engine.geometry import page_marks
 from gallery.printing.engine.options import Mode, Shape
 
@@ -50,7 +49,7 @@ def _num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-class _Path:
+class PagePath:
     """Build PDF path operators from page millimetres (origin top-left, y down)."""
 
     def __init__(self, page_height_mm: float) -> None:
@@ -114,7 +113,7 @@ class _Path:
         self.close()
 
 
-def shape_path(path: _Path, box: Any, shape: Shape, corner_radius: float) -> None:
+def shape_path(path: PagePath, box: Any, shape: Shape, corner_radius: float) -> None:
     """Add the outline of one label of ``shape`` filling ``box`` to ``path``."""
     if shape in (Shape.CIRCLE, Shape.ELLIPSE):
         path.rounded(box, box.width / 2, box.height / 2)
@@ -124,7 +123,7 @@ def shape_path(path: _Path, box: Any, shape: Shape, corner_radius: float) -> Non
         path.rect(box)
 
 
-def _cut_colour_space(pdf: Pdf, name: str) -> pikepdf.Object:
+def cut_colour_space(pdf: Pdf, name: str) -> pikepdf.Object:
     """Return a Separation colour space for the cut line, 100 % magenta on proofs."""
     tint = Dictionary(
         FunctionType=2,
@@ -136,18 +135,15 @@ def _cut_colour_space(pdf: Pdf, name: str) -> pikepdf.Object:
     return pdf.make_indirect(Array([Name.Separation, Name("/" + name), Name.DeviceCMYK, tint]))
 
 
-def _output_intent(pdf: Pdf, icc: bytes, *, cmyk: bool, label: str) -> Dictionary:
-    """Return an OutputIntent dictionary embedding ``icc``."""
-    profile = pikepdf.Stream(pdf, icc)
-    profile["/N"] = 4 if cmyk else 3
-    return Dictionary(
-        Type=Name.OutputIntent,
-        S=Name.GTS_PDFX if cmyk else Name.GTS_PDFA1,
-        OutputConditionIdentifier=String(label),
-        Info=String(label),
-        RegistryName=String("http://www.color.org"),
-        DestOutputProfile=pdf.make_indirect(profile),
-    )
+def cut_state() -> Dictionary:
+    """Return the graphics state cut paths are stroked in."""
+    # Overprint, so the die line never knocks a white hairline out of the artwork.
+    return Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1)
+
+
+def cut_ops(path_ops: list[str]) -> list[str]:
+    """Return operators stroking ``path_ops`` as a 0.25 pt line in the cut spot colour."""
+    return ["q", "/GSCut gs", "/CSCut CS", "1 SCN", f"{_num(HAIRLINE_PT)} w", *path_ops, "S", "Q"]
 
 
 def finish_pdf(
@@ -157,12 +153,10 @@ def finish_pdf(
     sheets: Sequence[Any],
     options: Any,
     title: str = "",
-    output_icc: bytes,
-    cmyk: bool = False,
-    icc_label: str = "sRGB IEC61966-2.1",
+    press_icc: bytes,
     dielines: Mapping[tuple[int, int], Sequence[Polygon]] | None = None,
 ) -> bytes:
-    """Return ``data`` with page boxes, marks, cut paths, output intent and no identifying metadata.
+    """Return ``data`` as PDF/X-4 with page boxes, marks and cut paths, naming ``press_icc``.
 
     ``data`` may be several PDFs (rendered in chunks); their pages are joined in order and
     identical images are stored once. Pages ``0 .. len(sheets) - 1`` are the sheets; any later
@@ -181,7 +175,7 @@ def finish_pdf(
         cut_space = None
         cutting = layout.mode is Mode.PRINT_AND_CUT or options.cut_lines
         if cutting:
-            cut_space = _cut_colour_space(pdf, options.cut_colour_name)
+            cut_space = cut_colour_space(pdf, options.cut_colour_name)
         marks = page_marks(layout, options)
         for number, page in enumerate(pdf.pages):
             _set_boxes(page)
@@ -193,13 +187,9 @@ def finish_pdf(
                 ops += _cut_ops(layout, sheets[number], number, dielines)
             if ops:
                 _append(pdf, page, ops, cut_space=cut_space)
-        _scrub_metadata(pdf, title)
-        pdf.Root.OutputIntents = Array(
-            [_output_intent(pdf, output_icc, cmyk=cmyk, label=icc_label)]
-        )
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True)
-    return out.getvalue()
+        scrub_metadata(pdf)
+        pdfx.make_pdfx(pdf, icc=press_icc, title=title, cmyk=options.cmyk)
+        return pdfx.save(pdf)
 
 
 def _share_images(pdf: Pdf) -> None:
@@ -235,13 +225,13 @@ def _marks_ops(marks: Any, page_height: float) -> list[str]:
     """Return operators drawing crop marks and registration marks."""
     ops: list[str] = []
     if marks.crop:
-        path = _Path(page_height)
+        path = PagePath(page_height)
         for seg in marks.crop:
             path.move(seg.x1, seg.y1)
             path.line(seg.x2, seg.y2)
         ops += ["q", "0 G", f"{_num(HAIRLINE_PT)} w", "0 J", *path.ops, "S", "Q"]
     if marks.registration:
-        path = _Path(page_height)
+        path = PagePath(page_height)
         for box in marks.registration:
             path.rect(box)
         ops += ["q", "0 g", *path.ops, "f", "Q"]
@@ -252,7 +242,7 @@ def _cut_ops(
     layout: Any, sheet: Any, number: int, dielines: Mapping[tuple[int, int], Sequence[Polygon]]
 ) -> list[str]:
     """Return operators stroking one cut path per placement in the cut colour."""
-    path = _Path(layout.page_height)
+    path = PagePath(layout.page_height)
     for position, placement in enumerate(sheet.placements):
         polygons = dielines.get((number, position))
         if polygons:
@@ -263,7 +253,7 @@ def _cut_ops(
             shape_path(path, placement.trim_box, layout.shape, radius)
     if not path.ops:
         return []
-    return ["q", "/GSCut gs", "/CSCut CS", "1 SCN", f"{_num(HAIRLINE_PT)} w", *path.ops, "S", "Q"]
+    return cut_ops(path.ops)
 
 
 def _append(pdf: Pdf, page: pikepdf.Page, ops: list[str], *, cut_space: Any) -> None:
@@ -277,16 +267,15 @@ def _append(pdf: Pdf, page: pikepdf.Page, ops: list[str], *, cut_space: Any) -> 
         resources.ColorSpace.CSCut = cut_space
         if "/ExtGState" not in resources:
             resources.ExtGState = Dictionary()
-        # Overprint, so the die line never knocks a white hairline out of the artwork.
-        resources.ExtGState.GSCut = Dictionary(Type=Name.ExtGState, OP=True, op=True, OPM=1)
+        resources.ExtGState.GSCut = cut_state()
     page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
     page.contents_add(pikepdf.Stream(pdf, ("Q\n" + "\n".join(ops) + "\n").encode("ascii")))
 
 
-def _scrub_metadata(pdf: Pdf, title: str) -> None:
-    """Keep only a neutral Title in /Info; drop XMP and other per-tool traces."""
+def scrub_metadata(pdf: Pdf) -> None:
+    """Drop the renderer's XMP, /Info and other per-tool traces (pdfx writes neutral ones)."""
     for holder in [pdf.Root, *(page.obj for page in pdf.pages)]:
         for key in ("/Metadata", "/PieceInfo", "/SpiderInfo", "/LastModified"):
             if key in holder:
                 del holder[key]
-    pdf.trailer.Info = pdf.make_indirect(Dictionary(Title=String(title)) if title else Dictionary())
+    pdf.trailer.Info = pdf.make_indirect(Dictionary())

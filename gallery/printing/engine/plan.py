@@ -95,18 +95,7 @@ def plan_export(
         raise PlanError("nothing to print: choose at least one sticker", "empty")
     queue: list[StickerSource] = []
     for sticker, copies in items:
-        if not isinstance(sticker, StickerSource):
-            raise ValueError(f"expected a StickerSource, got {type(sticker).__name__}")
-        if sticker.width_px < 1 or sticker.height_px < 1:
-            raise PlanError(
-                f"work {sticker.work_id}: image has no pixels", "no_pixels", work=sticker.work_id
-            )
-        if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
-            raise PlanError(
-                f"work {sticker.work_id}: copies must be a whole number ≥ 1",
-                "copies",
-                work=sticker.work_id,
-            )
+        check_item(sticker, copies)
         queue.extend([sticker] * copies)
     per_sheet = layout.labels_per_sheet
     if not 1 <= options.start_at <= per_sheet:
@@ -138,6 +127,22 @@ def plan_export(
     for (sheet, cell), sticker in zip(slots, queue, strict=False):
         sheets[sheet].append(place(layout, cell, clips[cell.index], sticker, options))
     return [SheetPlan(i, tuple(p)) for i, p in enumerate(sheets)]
+
+
+def check_item(sticker: StickerSource, copies: object) -> None:
+    """Raise PlanError unless ``sticker`` has pixels and ``copies`` is a whole number ≥ 1."""
+    if not isinstance(sticker, StickerSource):
+        raise ValueError(f"expected a StickerSource, got {type(sticker).__name__}")
+    if sticker.width_px < 1 or sticker.height_px < 1:
+        raise PlanError(
+            f"work {sticker.work_id}: image has no pixels", "no_pixels", work=sticker.work_id
+        )
+    if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
+        raise PlanError(
+            f"work {sticker.work_id}: copies must be a whole number ≥ 1",
+            "copies",
+            work=sticker.work_id,
+        )
 
 
 def bleed_boxes(layout: Layout, bleed: float) -> list[Box]:

@@ -68,6 +68,11 @@ def _safe(text: object, limit: int = 40) -> str:
     return _SAFE.sub("", str(text))[:limit] or "x"
 
 
+def safe_token(image_key: str) -> str:
+    """Return the token a work's print-cache keys carry (its master's file name stem)."""
+    return _safe(PurePosixPath(image_key).stem)
+
+
 def profile_tag(cmyk_icc: bytes | None) -> str:
     """Return a short stable tag naming the output colour space (empty for sRGB)."""
     if not cmyk_icc:
@@ -91,7 +96,7 @@ def print_image_key(
     them already, so two exports that need the same pixels share one file.
     """
     width, height = (int(v) for v in image_px)
-    token = _safe(PurePosixPath(sticker.image_key).stem)
+    token = safe_token(sticker.image_key)
     ext = "jpg" if cmyk_icc or not sticker.has_alpha else "png"
     # The prefix names the work, so deleting the work finds every raster made from it.
     prefix = filekeys.print_cache_prefix(int(sticker.work_id), token)
@@ -257,7 +262,7 @@ def finish_raster(
     if cmyk_icc:
         if image.mode == "RGBA":
             image = _flatten(image)
-        image = ImageCms.applyTransform(image, _cmyk_transform(cmyk_icc))
+        image = ImageCms.applyTransform(image, cmyk_transform(cmyk_icc))
         # Pillow writes an Adobe marker with inverted CMYK; WeasyPrint honours it (Decode).
         image.save(out, "JPEG", quality=JPEG_QUALITY, subsampling=0)
     elif image.mode == "RGBA":
@@ -340,7 +345,7 @@ def srgb_icc() -> bytes:
 
 
 @lru_cache(maxsize=4)
-def _cmyk_transform(cmyk_icc: bytes) -> ImageCms.ImageCmsTransform:
+def cmyk_transform(cmyk_icc: bytes) -> ImageCms.ImageCmsTransform:
     """Build (once per profile) the sRGB → press CMYK transform, relative colorimetric."""
     target = ImageCms.ImageCmsProfile(io.BytesIO(cmyk_icc))
     return ImageCms.buildTransform(

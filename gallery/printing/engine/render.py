@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
-from PIL import Image, ImageCms, ImageFile
+from PIL import Image, ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from gallery.printing.engine import pdfpost, raster
+from gallery.printing.engine import pdfpost, pdfx, raster
 from gallery.printing.engine.fonts import FONT_STACK, fit_line
 from gallery.printing.engine.options import Mode, Shape
 from gallery.storage.store import Storage, StorageError, check_key
@@ -97,8 +97,11 @@ def _clip_radius(layout: Any, placement: Any) -> str:
 
 def _credit_html(placement: Any, colour: str) -> str:
     """Return the credit line of one placement, sized to fit its box."""
-    box = placement.credit_box
-    credit = placement.sticker.credit
+    return credit_line_html(placement.sticker.credit, placement.credit_box, colour)
+
+
+def credit_line_html(credit: str | None, box: Any, colour: str) -> str:
+    """Return a credit line in ``box`` (page mm), sized to fit it; empty when there is none."""
     if box is None or not (credit or "").strip():
         return ""
     text, size = fit_line(credit, width_pt=box.width * PT_PER_MM, height_pt=box.height * PT_PER_MM)
@@ -126,10 +129,15 @@ def _sheet_html(layout: Any, sheet: Any, keys: Sequence[str], *, colour: str) ->
 
 def _credits_html(sheets: Sequence[Any], heading: str, anonymous: str = "") -> str:
     """Return the credits page: every distinct work in the export with its artist."""
+    stickers = [placement.sticker for sheet in sheets for placement in sheet.placements]
+    return credits_list_html(stickers, heading, anonymous)
+
+
+def credits_list_html(stickers: Sequence[Any], heading: str, anonymous: str = "") -> str:
+    """Return a credits section naming each distinct work of ``stickers`` once, with its artist."""
     seen: dict[Any, Any] = {}
-    for sheet in sheets:
-        for placement in sheet.placements:
-            seen.setdefault(placement.sticker.work_id, placement.sticker)
+    for sticker in stickers:
+        seen.setdefault(sticker.work_id, sticker)
     items = []
     for sticker in seen.values():
         title = escape(sticker.title or "")
@@ -141,7 +149,12 @@ def _credits_html(sheets: Sequence[Any], heading: str, anonymous: str = "") -> s
 
 def _css(layout: Any, colour: str) -> str:
     """Return the stylesheet: sheet-sized pages with no margins, a plain credits page."""
-    w, h = _mm(layout.page_width), _mm(layout.page_height)
+    return page_css(layout.page_width, layout.page_height, colour)
+
+
+def page_css(width_mm: float, height_mm: float, colour: str) -> str:
+    """Return the stylesheet for pages of this size: sheets, credit lines, a credits page."""
+    w, h = _mm(width_mm), _mm(height_mm)
     return (
         f"@page {{ size: {w} {h}; margin: 0 }}"
         "@page credits { margin: 15mm }"
@@ -153,13 +166,23 @@ def _css(layout: Any, colour: str) -> str:
         ".clip img { position: absolute; display: block }"
         ".credit { position: absolute; text-align: center; white-space: nowrap;"
         " overflow: hidden; text-overflow: ellipsis }"
-        # A paper-white backing keeps a credit printed over artwork readable.
-        ".credit span { background: rgba(255,255,255,0.85); padding: 0 0.6mm;"
+        # A paper-white backing keeps a credit printed over artwork readable (in CMYK files
+        # written as CMYK, so no RGB is left to convert).
+        f".credit span {{ background: {_paper(colour)}; padding: 0 0.6mm;"
         " border-radius: 0.6mm }"
         ".credits { page: credits; break-before: page; font-size: 10pt; line-height: 1.35 }"
         ".credits h1 { font-size: 16pt; margin: 0 0 6mm }"
         ".credits ul { list-style: none; margin: 0; padding: 0 }"
         ".credits li { margin: 0 0 1.5mm; break-inside: avoid }"
+    )
+
+
+def _paper(colour: str) -> str:
+    """Return the credit backing: paper white at 85 %, in the colour model of ``colour``."""
+    return (
+        "device-cmyk(0 0 0 0 / 0.85)"
+        if colour.startswith("device-cmyk")
+        else "rgba(255,255,255,0.85)"
     )
 
 
@@ -173,12 +196,14 @@ def render_export(
     progress: Callable[[int, int], None] | None = None,
     credits_heading: str = "Credits",
     anonymous_label: str = "",
-    cmyk_icc: bytes | None = None,
+    press_icc: bytes | None = None,
 ) -> bytes:
-    """Return the print-ready PDF of ``sheets``: one page per sheet, then the credits page.
+    """Return the PDF/X-4 file of ``sheets``: one page per sheet, then the credits page.
 
-    ``progress(done, total)`` is called after each sheet's rasters are ready and once more
-    when the PDF is finished (``total`` = sheets + 1). Raises ValueError past the size caps.
+    ``press_icc`` is the CMYK characterisation named as output intent (default: the shipped
+    FOGRA39 profile); with ``options.cmyk`` every raster is converted to it. ``progress(done,
+    total)`` is called after each sheet's rasters are ready and once more when the PDF is
+    finished (``total`` = sheets + 1). Raises ValueError past the size caps.
     """
     if not sheets:
         raise ValueError("nothing to render")
@@ -187,6 +212,8 @@ def render_export(
     if sum(len(s.placements) for s in sheets) > MAX_PLACEMENTS:
         raise ValueError(f"more than {MAX_PLACEMENTS} stickers in one PDF; split it")
     total = len(sheets) + 1
+    press_icc = press_icc or pdfx.cmyk_profile()
+    cmyk_icc = press_icc if options.cmyk else None
     colour = "device-cmyk(0 0 0 1)" if cmyk_icc else "#000"
     cutting = layout.mode is Mode.PRINT_AND_CUT or options.cut_lines
     pages: list[str] = []
@@ -214,19 +241,13 @@ def render_export(
         chunk = pages[start : start + CHUNK_SHEETS]
         tail = credits if options.credits_page and start + CHUNK_SHEETS >= len(pages) else ""
         parts.append(_render_html(layout, chunk, tail, colour=colour, storage=storage))
-    if cmyk_icc:
-        icc, label = cmyk_icc, _profile_label(cmyk_icc)
-    else:
-        icc, label = raster.srgb_icc(), "sRGB IEC61966-2.1"
     out = pdfpost.finish_pdf(
         parts,
         layout=layout,
         sheets=sheets,
         options=options,
         title=title,
-        output_icc=icc,
-        cmyk=bool(cmyk_icc),
-        icc_label=label,
+        press_icc=press_icc,
         dielines=dielines,
     )
     if progress:
@@ -252,15 +273,6 @@ def _render_html(
     if count < len(pages) + bool(tail) or (not tail and count != len(pages)):
         raise RuntimeError(f"expected {len(pages)} sheet pages, got {count}")
     return rendered.write_pdf()
-
-
-def _profile_label(icc: bytes) -> str:
-    """Return a press profile's own description, for the OutputIntent."""
-    try:
-        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return (ImageCms.getProfileDescription(profile) or "CMYK").strip()[:120]
-    except (OSError, ImageCms.PyCMSError):
-        return "CMYK"
 
 
 def _dieline(storage: Storage, placement: Any, key: str, options: Any) -> Any:
