@@ -5,7 +5,12 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from gallery.i18n import LANGUAGE_COOKIE
-from gallery.public.queries import find_public_work, gallery_page, works_by_credit
+from gallery.public.queries import (
+    MORE_BY_ARTIST,
+    find_public_work,
+    gallery_page,
+    works_by_credit,
+)
 from gallery.redirects import safe_next
 from gallery.storage.serving import send_stored
 
@@ -28,7 +33,7 @@ def work(work_id: int):
     shown = find_public_work(work_id)
     if shown is None:
         abort(404)
-    others = works_by_credit(shown.entry.credit, exclude=work_id, limit=12)
+    others = works_by_credit(shown.entry.credit, exclude=work_id, limit=MORE_BY_ARTIST)
     return render_template("public/work.html", shown=shown, others=others)
 
 
