@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from gallery import config
+from gallery.caching import register_caching
 from gallery.extensions import babel, csrf, db, limiter, login_manager, migrate
 from gallery.i18n import select_locale
 from gallery.logging import configure_logging
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_caching(app)
     register_ops(app)
     configure_logging(app)
     return app

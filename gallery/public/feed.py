@@ -11,6 +11,7 @@ from flask import Response, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from gallery.caching import shared_cache
 from gallery.packs.operations import published_packs
 from gallery.public.display import licence_name
 from gallery.public.queries import recent_public_works
@@ -33,6 +34,7 @@ class FeedItem:
     enclosure: tuple[str, int | None] | None = None
 
 
+@shared_cache
 def atom():
     """Return the feed of the newest works and packs as Atom XML."""
     items = sorted(_work_items() + _pack_items(), key=lambda i: i.updated, reverse=True)
