@@ -82,9 +82,10 @@ def register_commands(app: Flask) -> None:
     from gallery.curation import cli as curation
     from gallery.ops import cli as ops
     from gallery.printing import cli as printing
+    from gallery.public.mirror import cli as mirror
     from gallery.storage import cli as storage
 
-    for feature in (curation, storage, printing, ops, accounts):
+    for feature in (curation, storage, printing, ops, accounts, mirror):
         for command in feature.commands:
             app.cli.add_command(command)
 

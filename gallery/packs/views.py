@@ -75,7 +75,7 @@ def download(pack_id: int):
     pack = packing.find_public_pack(pack_id)
     if pack is None:
         abort(404)
-    name = f"sticker-pack-{pack.id}.pdf"
+    name = packing.download_name(pack.id)
     return send_stored(pack.export.pdf_key, max_age=public_cache_seconds(), download_name=name)
 
 
