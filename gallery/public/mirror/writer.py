@@ -15,10 +15,11 @@ there, which is how a work that stopped being public leaves every copy made from
 from __future__ import annotations
 
 import fcntl
+import filecmp
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -42,16 +43,19 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def manifest_bytes(records: dict[str, Record]) -> bytes:
-    """Return the manifest for ``records``: JSON, one file a line, sorted, no time in it."""
-    lines = []
+def manifest_lines(records: dict[str, Record]) -> Iterator[str]:
+    """Yield the manifest for ``records``: JSON, one file a line, sorted, no time in it."""
+    yield '{"files": {\n'
+    separator = ""
     for path in sorted(records):
         record = records[path]
         source = f', "source": "{record.source}"' if record.source else ""
-        lines.append(
-            f' {json.dumps(path)}: {{"sha256": "{record.sha256}", "size": {record.size}{source}}}'
+        yield (
+            f'{separator} {json.dumps(path)}: {{"sha256": "{record.sha256}", '
+            f'"size": {record.size}{source}}}'
         )
-    return ('{"files": {\n' + ",\n".join(lines) + "\n}}\n").encode()
+        separator = ",\n"
+    yield "\n}}\n"
 
 
 def parse_manifest(data: bytes, *, name: str = MANIFEST) -> dict[str, Record]:
@@ -164,12 +168,15 @@ class MirrorFolder:
 
     def finish(self, records: dict[str, Record]) -> None:
         """Write the manifest of ``records`` if it changed, then clear the unfinished mark."""
-        if records != self.remembered or not self.trusted or not (self.dest / MANIFEST).exists():
-            data = manifest_bytes(records)
-            manifest = self.dest / MANIFEST
-            if not manifest.exists() or manifest.read_bytes() != data:
-                self._mark()
-                _write(self.dest, MANIFEST, data)
+        manifest = self.dest / MANIFEST
+        if records != self.remembered or not self.trusted or not manifest.exists():
+            self._mark()
+            # Written line by line and compared on disk: 60,000 lines never sit in memory.
+            partial = _replace(self.dest, MANIFEST, manifest_lines(records), keep=False)
+            if manifest.exists() and filecmp.cmp(partial, manifest, shallow=False):
+                partial.unlink()
+            else:
+                os.replace(partial, manifest)
         (self.dest / UNFINISHED).unlink(missing_ok=True)
 
     def _mark(self) -> None:
@@ -178,8 +185,8 @@ class MirrorFolder:
             return
         if not (self.dest / MANIFEST).exists():
             # A new mirror: the manifest marks the folder as one before its first file.
-            _write(self.dest, MANIFEST, manifest_bytes({}))
-        _write(self.dest, UNFINISHED, b"")
+            _replace(self.dest, MANIFEST, manifest_lines({}))
+        _replace(self.dest, UNFINISHED, [])
         self._marked = True
 
 
@@ -211,10 +218,16 @@ def scan(dest: Path) -> dict[str, int]:
 
 
 def _write(dest: Path, path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` below ``dest`` under a temporary name, then rename it.
+    """Write ``data`` to ``path`` below ``dest``, atomically."""
+    _replace(dest, path, [data])
+
+
+def _replace(dest: Path, path: str, chunks: Iterable[bytes | str], *, keep: bool = True) -> Path:
+    """Write ``chunks`` under a temporary name beside ``path``, then rename it into place.
 
     A web server serving DEST sees the old file or the new one, never half of one. Files
-    are made readable by everyone (subject to the umask): a web server must read them.
+    are made readable by everyone (subject to the umask): a web server must read them. With
+    ``keep`` false the temporary file is returned instead, for the caller to compare first.
     """
     target = dest / path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -222,8 +235,11 @@ def _write(dest: Path, path: str, data: bytes) -> None:
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(partial, target)
+            for chunk in chunks:
+                handle.write(chunk.encode() if isinstance(chunk, str) else chunk)
+        if keep:
+            os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    return partial
