@@ -31,8 +31,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +43,7 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_gallery import HOST, free_port, start_server, stop_server  # noqa: E402
 from sqlalchemy import insert, update  # noqa: E402
 
 from gallery import create_app  # noqa: E402
@@ -62,7 +61,6 @@ from gallery.models import (  # noqa: E402
 WIDTHS = (320, 640, 1280)
 VARIANTS = 12
 SEED = 20250316
-HOST = "127.0.0.1"
 GOAL_SPEED, GOAL_CHANGE, GOAL_MEMORY_MB = 3.0, 0.05, 300
 
 # The child: the app from GALLERY_* (as the flask command builds it), then one mirror run.
@@ -205,45 +203,6 @@ def mirror_run(env: dict, dest: Path) -> dict:
     result = json.loads(output)
     result.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024)
     return result
-
-
-def free_port() -> int:
-    """Return a free TCP port on the loopback interface."""
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def start_server(env: dict, port: int, log: Path) -> subprocess.Popen:
-    """Start gunicorn with 2 sync workers on loopback and wait until it answers."""
-    with log.open("wb") as sink:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "wsgi:app", "-w", "2", "-b", f"{HOST}:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop_server(server)
-    raise SystemExit("gunicorn did not start: " + log.read_text(errors="replace")[-2000:])
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    """Stop the gunicorn we started (its own process group, nothing else)."""
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 def wget_crawl(port: int, folder: Path) -> dict:
