@@ -1,11 +1,12 @@
 """Every file of a mirror: its path, what it is made from, and how to make it.
 
-``source`` is a digest of everything a file is made from. The many pages (the gallery, every
-work and artist) have one: when it equals the one in the last manifest and the file is still
-there, the page is not even rendered, which is what makes a run after one change fast. The
-few other pages and the feed are always rendered and compared. ``render_version`` covers
-what every page depends on besides the data: the code, templates, translations, style
-sheet, settings and link style, so an upgrade renders everything again.
+``source`` is a digest of everything a file is made from: the public facts a page shows
+(``work_digest``, ``pack_digest``), a stored file's key. When it equals the one in the last
+manifest, the file is not even made, which is what makes a run after one change fast.
+``render_version`` covers what every page depends on besides the data: the code, templates,
+translations, style sheet, settings and link style, so an upgrade renders everything again
+(and still writes only the files whose bytes changed). The style sheet has no source: it is
+read and compared every time.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import NamedTuple
 
 from flask import Flask
 
+from gallery.public.feed import FEED_SIZE
 from gallery.public.mirror.links import FEED, LinkStyle, MirrorError, file_path, join, page_dir
 from gallery.public.mirror.render import Renderer
-from gallery.public.mirror.site import PublicSite, digest, work_digest
+from gallery.public.mirror.site import PublicSite, digest, pack_digest, work_digest
 from gallery.public.queries import MORE_BY_ARTIST, PublicWork
 from gallery.storage.files import get_storage
 from gallery.storage.store import StorageError
@@ -157,18 +159,23 @@ def _pages(
         source = showing("artist", credit, works=works)
         directory = page_dir("public.artist", credit=credit)
         outputs.append(page(directory, source, "public/artist.html", credit=credit, works=works))
-    # A handful of pages: rendered every time, written only when they differ.
     call = site.calls[language]
-    outputs.append(page(page_dir("pages.call"), None, "public/call.html", page=call))
+    source = digest(version, language, "call", call and (call.title, call.body))
+    outputs.append(page(page_dir("pages.call"), source, "public/call.html", page=call))
     # As an anonymous visitor sees them: no hidden packs, no staff buttons.
+    packs = [pack_digest(pack) for pack in site.packs]
     listing = {"packs": site.packs, "hidden": [], "blocked": {}, "button": None}
-    outputs.append(page(page_dir("packs.index"), None, "packs/index.html", **listing))
-    for pack in site.packs:
+    source = digest(version, language, "packs", *packs)
+    outputs.append(page(page_dir("packs.index"), source, "packs/index.html", **listing))
+    for pack, shown_pack in zip(site.packs, packs, strict=True):
         directory = page_dir("packs.show", pack_id=pack.id)
         visitor = {"manage": False, "button": None, "blocked": None}
-        outputs.append(page(directory, None, "packs/show.html", pack=pack, **visitor))
-    feed = join(root, FEED)
-    outputs.append(Output(feed, None, lambda: renderer.feed(language, site.works, site.packs)))
+        source = digest(version, language, "pack", shown_pack)
+        outputs.append(page(directory, source, "packs/show.html", pack=pack, **visitor))
+    newest = site.works[:FEED_SIZE]
+    source = showing("feed", *packs[:FEED_SIZE], works=newest)
+    feed = Output(join(root, FEED), source, lambda: renderer.feed(language, newest, site.packs))
+    outputs.append(feed)
     return outputs
 
 

@@ -71,3 +71,23 @@ def work_digest(shown: PublicWork) -> str:
             shown.published_at.isoformat(),
         )
     )
+
+
+def pack_digest(pack: Pack) -> str:
+    """Return what public pages and the feed show of a pack (its PDF's own key aside)."""
+    export = pack.export
+    return repr(
+        (
+            pack.id,
+            pack.title,
+            pack.description,
+            pack.preview_key is not None,
+            pack.page_width_mm,
+            pack.page_height_mm,
+            pack.published_at and pack.published_at.isoformat(),
+            pack.created_at and pack.created_at.isoformat(),
+            export.sheets,
+            export.layout_name,
+            export.pdf_size,
+        )
+    )

@@ -8,11 +8,12 @@ import json
 import pytest
 
 from gallery.extensions import db
-from gallery.models import Entry, Work
+from gallery.models import Entry, Pack, Work
+from gallery.public.content import CALL, save_page
 from gallery.public.mirror import operations
 from gallery.public.mirror.links import MirrorError, artist_dir
 from gallery.public.mirror.writer import MirrorFolder
-from tests.factories import make_work
+from tests.factories import make_user, make_work
 from tests.public.mirror.conftest import run_mirror, stamps, tree
 
 
@@ -155,3 +156,23 @@ def test_two_runs_never_write_one_folder_at_once(app, site, tmp_path):
     run_mirror(app, dest)
     with MirrorFolder(dest), pytest.raises(MirrorError, match="another mirror run"):
         run_mirror(app, dest)
+
+
+def test_a_new_call_text_and_a_renamed_pack_rewrite_their_pages_only(app, site, tmp_path):
+    """The admin's Russian call text rewrites ru/call/; a pack's new title its pages and feeds."""
+    dest = tmp_path / "mirror"
+    run_mirror(app, dest)
+    before = stamps(dest)
+    with app.app_context():
+        admin = make_user("admin")
+        save_page(slug=CALL, language="ru", title="Приём", body="Новый текст.", by=admin)
+        db.session.get(Pack, site["pack"].id).title = "Autumn pack"
+        db.session.commit()
+    run_mirror(app, dest)
+    pack = site["pack"].id
+    expected = {"manifest.json", "ru/call/index.html"}
+    for root in ("", "ru/"):
+        expected |= {f"{root}packs/index.html", f"{root}packs/{pack}/index.html"}
+        expected.add(f"{root}feed.atom")
+    assert changed(before, stamps(dest)) == expected
+    assert "Новый текст." in (dest / "ru" / "call" / "index.html").read_text()
