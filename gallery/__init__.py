@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from gallery import config
+from gallery.caching import register_caching
 from gallery.extensions import babel, csrf, db, limiter, login_manager
 from gallery.i18n import select_locale
 from gallery.logging import configure_logging
@@ -25,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_caching(app)
     register_ops(app)
     return app
 
@@ -83,9 +85,10 @@ def register_commands(app: Flask) -> None:
     from gallery.curation import cli as curation
     from gallery.ops import cli as ops
     from gallery.printing import cli as printing
+    from gallery.public.mirror import cli as mirror
     from gallery.storage import cli as storage
 
-    for feature in (curation, storage, printing, ops, accounts):
+    for feature in (curation, storage, printing, ops, accounts, mirror):
         for command in feature.commands:
             app.cli.add_command(command)
 

@@ -52,6 +52,10 @@ class Defaults:
     CALL_CLOSED_ON = ""
     RETENTION_DAYS = 90
 
+    # Anonymous public pages and images: how long any cache (a reverse proxy) may keep them.
+    # At most 600; a withdrawn or deleted work may stay in such a cache this long.
+    PUBLIC_CACHE_SECONDS = 300
+
     # Uploads that never became an entry (a refused form kept the good images) live this long.
     PENDING_UPLOAD_SECONDS = 24 * 3600
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from werkzeug.routing import BuildError
 
@@ -26,6 +26,16 @@ def register_template_globals(app: Flask) -> None:
             ],
             "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
         }
+
+    @app.context_processor
+    def site_context() -> dict:
+        """Where "Submit artwork" leads, and whether the page is for a static copy of the site.
+
+        The static mirror (``gallery.public.mirror``) renders the same templates with
+        ``static_copy`` true; its links lead to the live site's form, or nowhere (None).
+        """
+        submit = url_for("submissions.submit") if has_request_context() else None
+        return {"static_copy": False, "submit_url": submit}
 
 
 def current_path() -> str:

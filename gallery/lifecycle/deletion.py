@@ -4,7 +4,9 @@
 PDFs that hold it, sticker packs made of those exports and their previews. All of them are
 known here and go with the work. Files are deleted only once the transaction commits (a failed
 deletion loses nothing), and the deletion is written to the ledger so that restoring an older
-backup can forget the work again.
+backup can forget the work again. Static mirrors live outside the file store: the next
+``mirror`` run asks the publication rule again and removes every file of a work that is no
+longer public (``gallery.public.mirror``).
 """
 
 from __future__ import annotations

@@ -100,6 +100,17 @@ def find_public_pack(pack_id: int) -> Pack | None:
     return pack
 
 
+def public_packs() -> list[Pack]:
+    """Return the packs whose page, preview and PDF the public may have right now, newest
+    first: published, the pack rule met, the PDF there (``find_public_pack`` for each)."""
+    return [pack for pack in published_packs() if find_public_pack(pack.id) is not None]
+
+
+def download_name(pack_id: int) -> str:
+    """Return the file name a pack's PDF is downloaded (and mirrored) under."""
+    return f"sticker-pack-{int(pack_id)}.pdf"
+
+
 def check_publishable(export: Export) -> None:
     """Raise ``PackRefused`` unless every work of ``export`` may be in a public pack."""
     blocked = pack_blockers([export]).get(export.id)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from gallery.accounts.access import require
+from gallery.caching import public_cache_seconds, shared_cache
 from gallery.errors import flash_refusal
 from gallery.extensions import db
 from gallery.models import Pack
@@ -16,8 +17,6 @@ from gallery.packs.operations import PackRefused
 from gallery.permissions import can_publish_pack
 from gallery.refusals import Refused
 from gallery.storage.serving import send_stored
-
-DOWNLOAD_MAX_AGE = 3600
 
 
 def _pack_or_404(pack_id: int) -> Pack:
@@ -31,6 +30,7 @@ def _pack_or_404(pack_id: int) -> Pack:
     return pack
 
 
+@shared_cache
 def index():
     """List the published sticker packs (and, for staff, the hidden ones)."""
     manage = can_publish_pack(current_user)
@@ -47,6 +47,7 @@ def index():
     )
 
 
+@shared_cache
 def show(pack_id: int):
     """Show a pack: its first sheet, the paper it needs, and how to print it."""
     pack = _pack_or_404(pack_id)
@@ -68,21 +69,23 @@ def _show_refused(pack: Pack, refused: Refused):
     return page, refused.status
 
 
+@shared_cache
 def download(pack_id: int):
     """Send the pack's PDF to anyone, no account needed (published packs only)."""
     pack = packing.find_public_pack(pack_id)
     if pack is None:
         abort(404)
-    name = f"sticker-pack-{pack.id}.pdf"
-    return send_stored(pack.export.pdf_key, max_age=DOWNLOAD_MAX_AGE, download_name=name)
+    name = packing.download_name(pack.id)
+    return send_stored(pack.export.pdf_key, max_age=public_cache_seconds(), download_name=name)
 
 
+@shared_cache
 def preview(pack_id: int):
     """Serve the picture of the pack's first sheet."""
     pack = _pack_or_404(pack_id)
     if not pack.preview_key:
         abort(404)
-    return send_stored(pack.preview_key, max_age=DOWNLOAD_MAX_AGE)
+    return send_stored(pack.preview_key, max_age=public_cache_seconds())
 
 
 @require(can_publish_pack)

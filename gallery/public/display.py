@@ -48,14 +48,21 @@ def licence_url(licence: Licence) -> str | None:
     return f"{deed}deed.{language}" if language in _DEED_LANGUAGES else deed
 
 
+def has_artist_page(credit: str) -> bool:
+    """Tell whether pages link ``credit`` to an artist page (anonymous works have none).
+
+    Credits made only of dots get no page: "." and ".." would still be dot segments.
+    """
+    return bool(credit and credit.strip("."))
+
+
 def artist_url(credit: str) -> str | None:
-    """Return the artist page of ``credit``, or None for anonymous works.
+    """Return the artist page of ``credit``, or None when it has none (``has_artist_page``).
 
     The credit becomes one percent-encoded path segment (see ``gallery.public.urls``), so the
-    address never resolves outside ``/artists/``. Credits made only of dots get no page:
-    "." and ".." would still be dot segments.
+    address never resolves outside ``/artists/``.
     """
-    if not credit or not credit.strip("."):
+    if not has_artist_page(credit):
         return None
     return url_for("public.artist", credit=credit)
 

@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from gallery.accounts.access import require
+from gallery.caching import shared_cache
 from gallery.i18n import LANGUAGE_NAMES
 from gallery.permissions import can_edit_pages
 from gallery.public.content import CALL, find_page, save_page, shown_page
 from gallery.public.forms import PageForm
 
 
+@shared_cache
 def call():
     """Show the call for works in the visitor's language (the built-in text if none is set)."""
     page = shown_page(CALL, str(get_locale()))

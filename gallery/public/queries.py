@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import contains_eager
 
 from gallery.extensions import db
 from gallery.lifecycle.policy import public_condition
 from gallery.models import Decision, DecisionAction, Entry, Work
 
 PER_PAGE = 24
+#: How many of the artist's other works a work page shows, and how many an artist page lists.
+MORE_BY_ARTIST = 12
+ARTIST_PAGE_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ def _public_select() -> Select:
         select(Work, when)
         .join(Entry, Work.entry_id == Entry.id)
         .where(public_condition())
+        # Every page shows the entry's credit and licence: load it with the work.
+        .options(contains_eager(Work.entry))
         .order_by(when.desc(), Work.id.desc())
     )
 
@@ -88,10 +94,15 @@ def gallery_page(*, page: int, per_page: int = PER_PAGE) -> WorkPage:
     total = db.session.scalar(
         select(func.count(Work.id)).join(Entry, Work.entry_id == Entry.id).where(public_condition())
     )
-    pages = max(1, math.ceil((total or 0) / per_page))
+    pages = page_count(total or 0, per_page)
     page = min(max(page, 1), pages)
     items = _rows(_public_select().limit(per_page).offset((page - 1) * per_page))
     return WorkPage(items=items, page=page, pages=pages, total=total or 0)
+
+
+def page_count(total: int, per_page: int = PER_PAGE) -> int:
+    """Return how many gallery pages ``total`` works fill (an empty gallery has one page)."""
+    return max(1, math.ceil(total / per_page))
 
 
 def find_public_work(work_id: int) -> PublicWork | None:
@@ -101,7 +112,7 @@ def find_public_work(work_id: int) -> PublicWork | None:
 
 
 def works_by_credit(
-    credit: str, *, exclude: int | None = None, limit: int = 200
+    credit: str, *, exclude: int | None = None, limit: int = ARTIST_PAGE_LIMIT
 ) -> list[PublicWork]:
     """Return the public works credited exactly to ``credit`` (never the anonymous ones)."""
     if not credit:
@@ -115,3 +126,46 @@ def works_by_credit(
 def recent_public_works(*, limit: int = 50) -> list[PublicWork]:
     """Return the most recently published public works, for the feed."""
     return _rows(_public_select().limit(limit))
+
+
+def all_public_works() -> list[PublicWork]:
+    """Return every public work with its entry, newest first (the static mirror reads them once)."""
+    return _rows(_public_select())
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every public work at once, newest first, answering what the public pages ask.
+
+    The static mirror writes every page in one run: one query here instead of two per page,
+    with the same order, limits and exact-credit match as the queries above.
+    """
+
+    works: list[PublicWork]
+    credits: dict[str, list[PublicWork]]
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        """Read every public work once and group the credited ones by their exact credit."""
+        works = all_public_works()
+        credits: dict[str, list[PublicWork]] = {}
+        for shown in works:
+            if shown.entry.credit:
+                credits.setdefault(shown.entry.credit, []).append(shown)
+        return cls(works=works, credits=credits)
+
+    def gallery_pages(self, per_page: int = PER_PAGE) -> list[WorkPage]:
+        """Return every page of the public gallery, numbered as ``gallery_page`` numbers them."""
+        total = len(self.works)
+        pages = page_count(total, per_page)
+        return [
+            WorkPage(self.works[(n - 1) * per_page : n * per_page], n, pages, total)
+            for n in range(1, pages + 1)
+        ]
+
+    def works_by_credit(
+        self, credit: str, *, exclude: int | None = None, limit: int = ARTIST_PAGE_LIMIT
+    ) -> list[PublicWork]:
+        """Return what ``works_by_credit`` returns, from the works read once."""
+        found = self.credits.get(credit, []) if credit else []
+        return [shown for shown in found if shown.work.id != exclude][:limit]

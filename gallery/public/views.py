@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
+from gallery.caching import public_cache_seconds, shared_cache
 from gallery.i18n import LANGUAGE_COOKIE
-from gallery.public.queries import find_public_work, gallery_page, works_by_credit
+from gallery.public.queries import (
+    MORE_BY_ARTIST,
+    find_public_work,
+    gallery_page,
+    works_by_credit,
+)
 from gallery.redirects import safe_next
 from gallery.storage.serving import send_stored
 
-# Browsers may keep an image this long; "private" in send_stored keeps shared caches out, so
-# a revoked consent is honoured by the site at once and by a visitor's cache within the hour.
-IMAGE_MAX_AGE = 3600
 
-
+@shared_cache
 def index():
     """Show the public gallery of published works, newest first, with the call to submit."""
     page = request.args.get("page", 1, type=int)
@@ -23,15 +26,17 @@ def index():
     return render_template("public/index.html", works=works)
 
 
+@shared_cache
 def work(work_id: int):
     """Show one published work large, with its credit and the artist's other works."""
     shown = find_public_work(work_id)
     if shown is None:
         abort(404)
-    others = works_by_credit(shown.entry.credit, exclude=work_id, limit=12)
+    others = works_by_credit(shown.entry.credit, exclude=work_id, limit=MORE_BY_ARTIST)
     return render_template("public/work.html", shown=shown, others=others)
 
 
+@shared_cache
 def artist(credit: str):
     """List every published work credited exactly to ``credit``."""
     works = works_by_credit(credit)
@@ -40,12 +45,15 @@ def artist(credit: str):
     return render_template("public/artist.html", credit=credit, works=works)
 
 
+@shared_cache
 def work_image(work_id: int, width: int):
     """Serve a WebP derivative of a public work (never the original upload)."""
     shown = find_public_work(work_id)
     if shown is None or width not in shown.work.widths:
         abort(404)
-    return send_stored(shown.work.derivative_key(width), max_age=IMAGE_MAX_AGE)
+    # Any cache keeps it at most PUBLIC_CACHE_SECONDS (gallery.caching): a work that stops
+    # being public is gone from the site at once and from caches within that time.
+    return send_stored(shown.work.derivative_key(width), max_age=public_cache_seconds())
 
 
 def set_language(code: str):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
+from pathlib import Path
 
 import pdfplumber
 import pikepdf
@@ -79,24 +81,34 @@ def _pdf_holds(data: bytes, colour, credit: str) -> bool:
 
 def files_holding(app, colour, credit: str) -> list[str]:
     """Return the stored files that hold pixels of ``colour`` or ``credit``, whatever their name."""
-    found = []
     with app.app_context():
         storage = get_storage()
-        for key in storage.keys():
-            data = storage.read(key)
-            if key.endswith(".pdf"):
-                if _pdf_holds(data, colour, credit):
-                    found.append(key)
-                continue
-            if credit.encode() in data:
-                found.append(key)
-                continue
-            try:
-                with Image.open(io.BytesIO(data)) as picture:
-                    if _shows_colour(picture, colour):
-                        found.append(key)
-            except OSError:
-                continue
+        return holding(((key, storage.read(key)) for key in storage.keys()), colour, credit)
+
+
+def folder_holding(folder: Path, colour, text: str) -> list[str]:
+    """Return the files below ``folder`` (a static mirror) holding ``text`` or ``colour``."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return holding(((str(p.relative_to(folder)), p.read_bytes()) for p in files), colour, text)
+
+
+def holding(files: Iterable[tuple[str, bytes]], colour, credit: str) -> list[str]:
+    """Return the names of ``files`` whose bytes hold ``credit``, or pixels of ``colour``."""
+    found = []
+    for name, data in files:
+        if name.endswith(".pdf"):
+            if _pdf_holds(data, colour, credit):
+                found.append(name)
+            continue
+        if credit.encode() in data:
+            found.append(name)
+            continue
+        try:
+            with Image.open(io.BytesIO(data)) as picture:
+                if _shows_colour(picture, colour):
+                    found.append(name)
+        except OSError:
+            continue
     return found
 
 

@@ -24,9 +24,11 @@ from tests.lifecycle.conftest import (
     export_singles,
     export_works,
     files_holding,
+    folder_holding,
     packs,
     stored_keys,
 )
+from tests.public.mirror.conftest import run_mirror
 
 RED, BLUE = (201, 17, 99), (10, 90, 220)
 RED_CREDIT = "Redacted Artist"
@@ -146,16 +148,23 @@ PATHS = {
 
 @pytest.mark.parametrize("path", PATHS)
 def test_deleting_a_work_leaves_no_file_holding_its_pixels_or_credit(
-    app, client, printer, gallery, path
+    app, client, printer, gallery, path, tmp_path
 ):
-    """Every artifact kind goes at once, the other artist's stay, the ledger records it."""
+    """Every artifact kind goes at once (a static mirror's copy on its next run), the other
+    artist's stay, the ledger records it."""
     red = gallery["red"]
+    mirror = tmp_path / "mirror"
+    run_mirror(app, mirror)
+    assert folder_holding(mirror, RED, RED_CREDIT), "the mirror held the work's page and pack"
     delete, reason = PATHS[path]
     delete(app, client, red)
 
     remaining = stored_keys(app)
     assert not remaining & gallery["red_keys"], "no file named after the work remains"
     assert files_holding(app, RED, RED_CREDIT) == [], "no file shows its pixels or its credit"
+    run_mirror(app, mirror)
+    assert folder_holding(mirror, RED, RED_CREDIT) == [], "the next mirror run forgets it"
+    assert folder_holding(mirror, BLUE, "Blue Keeper"), "the other artist stays in the mirror"
     # The other work keeps its files, its own export and its pack.
     assert gallery["blue_intake"] <= remaining
     assert printer.get(f"/print/exports/{gallery['alone']}/download").status_code == 200

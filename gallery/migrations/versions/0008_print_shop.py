@@ -1,7 +1,7 @@
 """print shop: die-cut singles exports, their separate credits file, the preflight result
 
 Revision ID: a12c0de5e0f1
-Revises: 7d3f0b1c9e52
+Revises: a17c0de5e0f1
 Create Date: 2026-12-03 09:00:00.000000
 
 Existing exports are sheets, have no credits file and were never preflighted (an empty list).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a12c0de5e0f1'
-down_revision = '7d3f0b1c9e52'
+down_revision = 'a17c0de5e0f1'
 branch_labels = None
 depends_on = None
 
