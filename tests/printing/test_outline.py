@@ -104,3 +104,26 @@ def test_distances_near_the_shape_are_exactly_scipys(sampling):
         usable = rng.random((70, 90)) < 0.9
         band = ndimage.minimum_filter1d(usable.astype(np.uint8), 6, axis=0, origin=-3)
         assert np.array_equal(runs_down(usable, 6), band[: 70 - 6 + 1].astype(bool))
+
+
+def test_tracing_and_placing_the_credit_leave_scipy_unloaded():
+    """A die-cut export that traces outlines stays ~20 MB lighter: SciPy is never imported."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from PIL import Image, ImageDraw\n"
+        "from gallery.printing.engine.geometry import Box\n"
+        "from gallery.printing.engine.outline import dieline\n"
+        "from gallery.printing.engine.singles_fit import credit_box\n"
+        "mask = Image.new('L', (400, 300), 0)\n"
+        "ImageDraw.Draw(mask).ellipse((40, 30, 360, 270), fill=255)\n"
+        "(outline,) = dieline(mask, box=Box(0, 0, 40, 30), offset_mm=2)\n"
+        "assert credit_box(outline, 44, 34, line=3, wanted=20, safe=1.5) is not None\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert run.stdout.strip() == "[]"
