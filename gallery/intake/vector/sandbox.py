@@ -97,11 +97,14 @@ def run(
     seconds: float,
     cpu_seconds: int,
     on_render: OnRender | None = None,
+    spare: bool = True,
 ) -> list[Outcome]:
     """Run ``items`` in one confined worker; every item gets an outcome, whatever happens.
 
     ``on_render(item, box, render)`` is called as each render arrives, while the worker goes
-    on with the next one, so the caller's own work overlaps the rendering.
+    on with the next one, so the caller's own work overlaps the rendering. The worker for the
+    next job is started on return, or, with ``spare=False``, when the caller calls
+    ``start_spare()`` once its own work on the renders is done (so the two do not compete).
     """
     worker = _take_worker()
     header = {
@@ -118,15 +121,19 @@ def run(
     try:
         _exchange(worker, payload, reader, deadline=started + seconds)
     finally:
-        _end(worker, finished=reader.ended)
-        _start_spare()
+        # Answered, out of time or over its cap: either way it has nothing more to say, and
+        # waiting for the interpreter to exit by itself costs tens of milliseconds.
+        _kill(worker)
+        if spare:
+            start_spare()
     log.info(
         "vector worker: %d item(s) in %.0f ms, exit %s",
         len(items),
         (time.monotonic() - started) * 1000,
         worker.returncode,
     )
-    return reader.outcomes(killed=worker.returncode is not None and worker.returncode < 0)
+    killed = not reader.ended and worker.returncode is not None and worker.returncode < 0
+    return reader.outcomes(killed=killed)
 
 
 class _Frames:
@@ -164,7 +171,8 @@ class _Frames:
             end = _HEADER.size + size + int(meta.get("length", 0))
             if len(self.buffer) < end:
                 return True
-            blob = bytes(self.buffer[_HEADER.size + size : end])
+            with memoryview(self.buffer) as view:
+                blob = bytes(view[_HEADER.size + size : end])  # one copy of a big render
             del self.buffer[:end]
             if not self._file(meta, blob):
                 return False
@@ -267,7 +275,7 @@ def _take_worker() -> subprocess.Popen:
     return worker or _spawn()
 
 
-def _start_spare() -> None:
+def start_spare() -> None:
     """Start the worker for the next job, so it is loaded before it is needed."""
     global _spare, _spare_pid
     with _lock:
@@ -314,14 +322,6 @@ def renderer_path() -> str:
     if found is None:
         raise SandboxUnavailableError("the resvg command is not installed")
     return found
-
-
-def _end(worker: subprocess.Popen, *, finished: bool) -> None:
-    """Let a worker that answered exit by itself (it does at once); kill any other."""
-    if finished:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.wait(timeout=1)
-    _kill(worker)
 
 
 def _kill(worker: subprocess.Popen) -> None:
