@@ -13,8 +13,6 @@ import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from io import BytesIO
 
-from PIL import Image
-
 from gallery.intake.encode import PRINT_SOURCE_SIDE, encode_master, encode_webp, make_previews
 from gallery.intake.errors import IntakeError, Refusal
 from gallery.intake.hashing import content_sha256, phash
@@ -48,9 +46,9 @@ def process_vector(data: bytes, kind: str, *, limits: Limits) -> ProcessedImage:
     """Clean and render ``data`` (``kind`` "svg" or "pdf") in the sandbox, or raise IntakeError."""
     item = sandbox.Item(kind, data, boxes=(PREVIEW_BOX, (MASTER_SIDE, MASTER_SIDE)), clean=True)
     try:
-        # Two threads: the previews and the master's PNG are made while the worker still draws
-        # and beside each other (Pillow's encoders release the GIL).
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="vector-intake") as pool:
+        # Threads: the previews and the master's PNG are made while the worker still draws and
+        # beside each other (Pillow's resize and encoders release the GIL).
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="vector-intake") as pool:
             renders = _Renders(pool)
             try:
                 [outcome] = sandbox.run(
@@ -136,7 +134,26 @@ class _Renders:
         self.alpha.set_result(None if highest == 0 else lowest < 255)
         if highest == 0:
             return {"blank": True}
-        return _derive(preview, has_alpha=lowest < 255)
+        has_alpha = lowest < 255
+        if not has_alpha:
+            preview = preview.convert("RGB")
+        sizes = derivative_sizes(*_fit(preview.size, (MASTER_SIDE, MASTER_SIDE)))
+        # The largest preview (the render itself, as a rule) is encoded on a thread of its own
+        # while this one shrinks and encodes the smaller ones.
+        largest, *smaller = sizes
+        top = make_previews(preview, sizes={largest: sizes[largest]})[largest]
+        encoding = self.pool.submit(encode_webp, top)
+        previews = {largest: top}
+        if smaller:
+            previews.update(make_previews(top, sizes={width: sizes[width] for width in smaller}))
+        webp = {width: encode_webp(previews[width]) for width in smaller}
+        return {
+            "blank": False,
+            "has_alpha": has_alpha,
+            "sha256": content_sha256(preview),
+            "phash": phash(previews[min(previews)]),
+            "webp": {largest: encoding.result(), **webp},
+        }
 
     def _encode_master(self, render: sandbox.Render) -> bytes | None:
         """Encode PDFium's raw master as PNG, as RGB when the drawing has no transparency."""
@@ -147,21 +164,6 @@ class _Renders:
         if not has_alpha:
             image = image.convert("RGB")
         return encode_master(image, lossless_source=True, srgb_tagged=False).data
-
-
-def _derive(preview: Image.Image, *, has_alpha: bool) -> dict[str, object]:
-    """Make the WebP previews and hashes from the preview render."""
-    if not has_alpha:
-        preview = preview.convert("RGB")
-    master = _fit(preview.size, (MASTER_SIDE, MASTER_SIDE))
-    previews = make_previews(preview, sizes=derivative_sizes(*master))
-    return {
-        "blank": False,
-        "has_alpha": has_alpha,
-        "sha256": content_sha256(preview),
-        "phash": phash(previews[min(previews)]),
-        "webp": {width: encode_webp(image) for width, image in previews.items()},
-    }
 
 
 def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
