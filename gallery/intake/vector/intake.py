@@ -172,7 +172,7 @@ def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
-def strip_png(data: bytes, *, size: tuple[int, int]) -> bytes:
+def strip_png(data: bytes | bytearray, *, size: tuple[int, int]) -> bytes:
     """Keep only the chunks that carry pixels; check the header names the expected size."""
     if not data.startswith(_PNG_SIGNATURE):
         raise IntakeError(Refusal.VECTOR_DAMAGED)
@@ -180,7 +180,7 @@ def strip_png(data: bytes, *, size: tuple[int, int]) -> bytes:
     out.write(_PNG_SIGNATURE)
     while pos + 12 <= len(data):
         (length,) = struct.unpack_from(">I", data, pos)
-        kind = data[pos + 4 : pos + 8]
+        kind = bytes(data[pos + 4 : pos + 8])
         chunk = data[pos : pos + 12 + length]
         if len(chunk) != 12 + length:
             break

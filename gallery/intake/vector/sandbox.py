@@ -39,6 +39,8 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 _ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 _HEADER = struct.Struct(">Q")
 _MAX_HEADER = 1024 * 1024
+# A blob at least this big (a render) is read straight into a buffer of its own size.
+_DIRECT_BYTES = 256 * 1024
 
 
 class SandboxUnavailableError(RuntimeError):
@@ -62,7 +64,7 @@ class Render:
     width: int
     height: int
     format: str  # "png" or "rgba"
-    data: bytes
+    data: bytes | bytearray
 
     def image(self) -> Image.Image:
         """Return the pixels as an RGBA image, checking they are what the worker reported."""
@@ -146,11 +148,31 @@ class _Frames:
         self.seen = [False] * len(items)
         self.on_render = on_render
         self.buffer = bytearray()
+        # A big blob being read into its own buffer: (meta, buffer, bytes filled so far).
+        self.direct: tuple[dict, bytearray, int] | None = None
         self.ended = self.timed_out = False
         self.cap = _MAX_HEADER + sum(
             4 * (max_pixels + len(it.data)) * max(1, len(it.boxes)) for it in items
         )
         self.received = 0
+
+    def read(self, fd: int) -> bool:
+        """Read what the worker sent; return False once the answer is complete, cut or too big."""
+        if self.direct is None:
+            chunk = os.read(fd, 1 << 20)
+            return bool(chunk) and self.feed(chunk)
+        # Straight into the blob's buffer: a 23 MB render is not copied from chunk to chunk.
+        meta, blob, filled = self.direct
+        with memoryview(blob) as view:
+            count = os.readv(fd, [view[filled:]])
+        if not count:
+            return False
+        self.received += count
+        if filled + count < len(blob):
+            self.direct = (meta, blob, filled + count)
+            return True
+        self.direct = None
+        return self._file(meta, blob)
 
     def feed(self, chunk: bytes) -> bool:
         """Take more bytes; return False once the answer is complete or too large."""
@@ -168,17 +190,28 @@ class _Frames:
                 meta = json.loads(bytes(self.buffer[_HEADER.size : _HEADER.size + size]))
             except ValueError:
                 return False
-            end = _HEADER.size + size + int(meta.get("length", 0))
+            start = _HEADER.size + size
+            end = start + int(meta.get("length", 0))
             if len(self.buffer) < end:
-                return True
-            with memoryview(self.buffer) as view:
-                blob = bytes(view[_HEADER.size + size : end])  # one copy of a big render
+                return self._begin_direct(meta, start, end)
+            blob = bytes(self.buffer[start:end])
             del self.buffer[:end]
             if not self._file(meta, blob):
                 return False
         return True
 
-    def _file(self, meta: dict, blob: bytes) -> bool:
+    def _begin_direct(self, meta: dict, start: int, end: int) -> bool:
+        """Wait for the rest of a frame; a big blob goes on in a buffer of its own, if allowed."""
+        if self.received + end - len(self.buffer) > self.cap:
+            return False
+        if end - start >= _DIRECT_BYTES:
+            blob = bytearray(end - start)
+            blob[: len(self.buffer) - start] = self.buffer[start:]
+            self.direct = (meta, blob, len(self.buffer) - start)
+            self.buffer.clear()
+        return True
+
+    def _file(self, meta: dict, blob: bytes | bytearray) -> bool:
         """File one frame; return False after the last one."""
         if meta.get("error") == "unconfined":
             raise SandboxUnavailableError(str(meta.get("message", "unconfined")))
@@ -191,7 +224,7 @@ class _Frames:
         if meta.get("refusal"):
             outcome.refusal, outcome.detail = str(meta["refusal"]), dict(meta.get("detail") or {})
         elif meta.get("part") == "source":
-            outcome.source = blob
+            outcome.source = bytes(blob)
         else:
             box = int(meta["box"])
             render = Render(int(meta["width"]), int(meta["height"]), str(meta["format"]), blob)
@@ -253,8 +286,7 @@ def _exchange(
                         sel.unregister(worker.stdin)
                         worker.stdin.close()
                     continue
-                chunk = os.read(worker.stdout.fileno(), 1 << 20)
-                if not chunk or not reader.feed(chunk):
+                if not reader.read(worker.stdout.fileno()):
                     return
 
 
