@@ -1,9 +1,11 @@
 """process_vector: an SVG or one-page PDF upload to a cleaned source, a master and previews.
 
 The confined worker cleans the file and renders it twice at once: into the preview box
-(the largest WebP width) and into the master box. Previews and hashes are made from the
-first render while the second is still drawing; the master is the second render, as a PNG
-stripped to its pixel chunks. The cleaned source is kept beside it for printing.
+(the largest WebP width) and into the master box. Each render is handed to a thread as it
+arrives, so the app's work overlaps the worker's and uses the second core: the largest
+preview is encoded on one thread while another area-averages and encodes the smaller ones
+and takes the hashes; the master is resvg's PNG stripped to its pixel chunks, or PDFium's
+pixels encoded as PNG on a third thread. The cleaned source is kept beside it for printing.
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Hand vector data to a confined worker process and read back cleaned sources and pixels.
 
 Each job runs in a fresh process (``worker.py``) that confines itself before it reads a byte
-of the job; it is killed, with anything it started, when the wall clock runs out. The app
-never parses the vector data itself and never decodes the worker's output as a file format:
-pixels come back raw, checked against the size that was asked for.
+of the job; it is killed, with anything it started, when it has answered or the wall clock
+runs out. The app never parses the vector data itself: renders come back as raw pixels
+(PDFium) or as resvg's PNG, each checked against the size that was asked for.
 
 A worker is started ahead of need ("warm"), so the interpreter and the renderers are loaded
-before an upload arrives: the next one is started after each job, never at app start-up.
+before an upload arrives: the next one is started after each job (once the caller's own work
+on it is done, if it asks), never at app start-up.
 """
 
 from __future__ import annotations
