@@ -37,7 +37,12 @@ def error_message(code: int) -> str:
 
 
 def flash_refusal(refused: Refused) -> None:
-    """Show a refusal's reasons on the next page, as error messages."""
+    """Show a refusal's reasons on the next page, as error messages.
+
+    What the refused operation had written goes, as when a refusal ends the request: a view
+    that shows it on its own page still commits once after it returns.
+    """
+    roll_back_request()
     for message in refused.messages():
         flash(message, "error")
 

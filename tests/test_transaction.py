@@ -7,6 +7,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from gallery.errors import flash_refusal
 from gallery.extensions import csrf, db
 from gallery.models import Page
 from gallery.refusals import Refused
@@ -36,6 +37,16 @@ def routes(app):
         after_commit(lambda: ran.append("never"))
         raise Refused(_l("Not as things stand."))
 
+    def shown():
+        _write("shown")
+        after_commit(lambda: ran.append("never"))
+        try:
+            raise Refused(_l("Not as things stand."))
+        except Refused as refusal:
+            flash_refusal(refusal)  # a view keeping the user on its page with the reason
+        _write("after the refusal")
+        return "the form again, with the reason", 409
+
     def aborted():
         _write("aborted")
         abort(400)
@@ -44,7 +55,7 @@ def routes(app):
         _write("crashed")
         raise RuntimeError("boom")
 
-    for view in (kept, refused, aborted, crashed):
+    for view in (kept, refused, shown, aborted, crashed):
         csrf.exempt(view)
         app.add_url_rule(f"/test/{view.__name__}", view.__name__, view, methods=["POST"])
     return app
@@ -80,3 +91,11 @@ def test_a_refusal_answers_json_to_clients_that_ask(routes, client):
         "error": "Not as things stand.",
         "reasons": ["Not as things stand."],
     }
+
+
+def test_a_refusal_shown_on_the_views_own_page_drops_what_came_before_it(routes, client):
+    """What the refused operation had flushed goes; what the view writes afterwards stays."""
+    response = client.post("/test/shown")
+    assert response.status_code == 409
+    assert stored(routes) == ["after the refusal"]
+    assert ran == []
