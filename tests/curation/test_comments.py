@@ -85,6 +85,19 @@ def test_only_the_author_edits_or_deletes_a_comment(app, client, login_user_as):
     assert bodies(app) == [(author.id, "Mine.")]
 
 
+def test_after_declaring_a_conflict_the_author_no_longer_edits_their_comment(app, client):
+    """A conflicted curator leaves the discussion: their old comment stays, unchangeable."""
+    me = sighted(app, client, "curator")
+    work = make_work(app=app)
+    comment = make_comment(user=me.id, work=work.id, body="Before I knew.", app=app)
+    make_conflict(user=me.id, work=work.id, app=app)
+    page = f"/curate/works/{work.id}"
+    edited = post(client, page, f"/curate/comments/{comment.id}/edit", {"body": "Changed."})
+    assert edited.status_code == 403
+    assert "conflict of interest" in edited.get_data(as_text=True)
+    assert bodies(app) == [(me.id, "Before I knew.")]
+
+
 def test_blind_curators_see_the_thread_once_they_have_voted(app, client, login_user_as):
     """Like scores: hidden (with a count) until my vote; posting before it is refused (409)."""
     login_user_as(client, app, "curator")  # new accounts work blind

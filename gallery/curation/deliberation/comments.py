@@ -105,9 +105,18 @@ def _refuse_unless_author(comment: Comment, by: User) -> None:
         raise CommentRefused(_l("Only its author can change or delete a comment."), status=403)
 
 
+def check_may_edit(*, comment: Comment, by: User) -> None:
+    """Refuse unless ``by`` wrote ``comment`` and still takes part in its work's discussion."""
+    _refuse_unless_author(comment, by)
+    if visibility_of(user=by, work=comment.work) is Visibility.CONFLICT:
+        raise ConflictRefused(
+            _l("You declared a conflict of interest with this entry: you do not discuss it.")
+        )
+
+
 def edit_comment(*, comment: Comment, by: User, body: str) -> None:
     """Replace the text of ``by``'s own comment, marking it edited."""
-    _refuse_unless_author(comment, by)
+    check_may_edit(comment=comment, by=by)
     text = _clean(body)
     if text != comment.body:
         comment.body, comment.edited_at = text, utcnow()

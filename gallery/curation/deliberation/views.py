@@ -8,7 +8,12 @@ from flask_babel import ngettext
 
 from gallery.accounts.access import require
 from gallery.curation.context import gallery_query, me, work_url
-from gallery.curation.deliberation.comments import add_comment, delete_comment, edit_comment
+from gallery.curation.deliberation.comments import (
+    add_comment,
+    check_may_edit,
+    delete_comment,
+    edit_comment,
+)
 from gallery.curation.deliberation.conflicts import declare_conflict, withdraw_conflict
 from gallery.curation.deliberation.forms import CommentForm
 from gallery.curation.forms import ButtonForm
@@ -40,6 +45,7 @@ def post_comment(work_id: int):
 def change_comment(comment_id: int):
     """Replace the text of the curator's own comment."""
     comment = db.get_or_404(Comment, comment_id)
+    check_may_edit(comment=comment, by=me())
     form = CommentForm()
     if not form.validate_on_submit():
         return render_work(comment.work, editing=(comment.id, form)), 400
