@@ -100,6 +100,26 @@ def test_storage_sweep_removes_old_orphans_and_rows_without_files(app, runner):
         assert [w.title for w in db.session.scalars(db.select(Work))] == ["kept"]
 
 
+def test_print_files_of_a_deleted_work_go_at_the_next_sweep_however_fresh(app, runner):
+    """An export still rendering when its work was deleted may write a raster after the
+    deletion; no form waits for such a file, so the sweep removes it without a grace period."""
+    with app.app_context():
+        storage = get_storage()
+        work = make_work(title="kept", credit="Ann", file_token="tokA", widths=(320,))
+        for key in work.file_keys():
+            storage.write(key, b"x")
+        kept = f"print-cache/{work.id}-tokA-100x100-r0.jpg"
+        late = f"print-cache/{work.id + 1}-tokGone-100x100-r0.jpg"
+        storage.write(kept, b"x")
+        storage.write(late, b"x")
+    result = runner.invoke(args=["storage", "sweep"])
+    assert result.exit_code == 0, result.output
+    assert f"removed file\t{late}" in result.output
+    with app.app_context():
+        keys = set(get_storage().keys())
+    assert kept in keys and late not in keys
+
+
 def test_storage_sweep_knows_every_folder_the_app_writes(app, runner):
     """Orphans go from every folder (and from unknown ones); files rows own stay, however old."""
     with app.app_context():

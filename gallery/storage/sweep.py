@@ -70,7 +70,11 @@ def sweep_storage(*, dry_run: bool = False) -> SweepReport:
     owners = Owners.read()
     report = SweepReport()
     for key in list(storage.keys()):
-        if not owners.own(key) and storage.age_seconds(key) > grace:
+        # Only an upload may wait for its form; print rasters, outlines and credit lines are made
+        # from works that exist, so one no work owns is left from a deleted work (an export that
+        # was still rendering when the artist deleted it) and goes at once.
+        waits = not key.startswith("print-cache/")
+        if not owners.own(key) and (not waits or storage.age_seconds(key) > grace):
             report.orphan_files.append(key)
             if not dry_run:
                 storage.delete(key)
