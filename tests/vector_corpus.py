@@ -18,7 +18,7 @@ from pathlib import Path
 import pikepdf
 
 from gallery.intake import Refusal
-from tests.vector_files import INK, pdf_drawing, png_data_uri
+from tests.vector_files import INK, pdf_drawing, photo_jp2, photo_jpeg, png_data_uri
 
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 RENDER = frozenset()  # may be rendered (or refused by a vector reason)
@@ -142,6 +142,52 @@ def _flate_bomb(pdf: pikepdf.Pdf, page, url: str, probes: Path) -> None:
     data = b"".join(squeezer.compress(block) for _ in range(150)) + squeezer.flush()
     page.obj.Contents = pdf.make_stream(b"")
     page.obj.Contents.write(data, filter=pikepdf.Name.FlateDecode)
+
+
+def _image(pdf: pikepdf.Pdf, data: bytes, filters: list, size: int = 64) -> pikepdf.Stream:
+    """An RGB image XObject holding ``data`` already encoded with ``filters``."""
+    return pdf.make_stream(
+        data,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=size,
+        Height=size,
+        BitsPerComponent=8,
+        ColorSpace=pikepdf.Name.DeviceRGB,
+        Filter=pikepdf.Array(filters),
+    )
+
+
+def _placed_photos(pdf: pikepdf.Pdf, page, url: str, probes: Path) -> None:
+    """Camera JPEGs on the page and in a form, one of them also Flate-compressed."""
+    dct, flate = pikepdf.Name.DCTDecode, pikepdf.Name.FlateDecode
+    inner = _image(pdf, zlib.compress(photo_jpeg((20, 90, 200))), [flate, dct])
+    form = pdf.make_stream(
+        b"q 60 0 0 60 0 0 cm /Im2 Do Q",
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Form,
+        BBox=[0, 0, 60, 60],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im2=inner)),
+    )
+    page.obj.Resources.XObject = pikepdf.Dictionary(Im1=_image(pdf, photo_jpeg(), [dct]), Fm1=form)
+    drawn = b"\nq 80 0 0 80 20 20 cm /Im1 Do Q q 1 0 0 1 150 20 cm /Fm1 Do Q\n"
+    page.obj.Contents = pdf.make_stream(page.obj.Contents.read_bytes() + drawn)
+
+
+def _inline_photo(pdf: pikepdf.Pdf, page, url: str, probes: Path) -> None:
+    """A camera JPEG written into the content stream itself (an inline image)."""
+    photo = photo_jpeg(size=8)
+    inline = b"\nq 40 0 0 40 20 20 cm BI /W 8 /H 8 /CS /RGB /BPC 8 /F /DCT ID "
+    inline += photo + b"\nEI Q\n"
+    page.obj.Contents = pdf.make_stream(page.obj.Contents.read_bytes() + inline)
+
+
+def _jpeg2000_photo(pdf: pikepdf.Pdf, page, url: str, probes: Path) -> None:
+    """A JPEG 2000 photo with an XMP box and a codestream comment."""
+    image = _image(pdf, photo_jp2(), [pikepdf.Name.JPXDecode])
+    page.obj.Resources.XObject = pikepdf.Dictionary(Im1=image)
+    drawn = b"\nq 80 0 0 80 20 20 cm /Im1 Do Q\n"
+    page.obj.Contents = pdf.make_stream(page.obj.Contents.read_bytes() + drawn)
 
 
 def _zero_box(pdf: pikepdf.Pdf, page) -> None:
@@ -333,6 +379,13 @@ CASES: tuple[Case, ...] = (
         DAMAGED,
     ),
     Case(
+        "css-comments",
+        lambda u, p: svg(
+            "<style>/* made by Ivan Petrov, ~/ClientsSecret/ */ .a{fill:red} /* .b{} */</style>"
+            '<circle class="a" r="9" style="fill:red /* Ivan */; stroke:blue"/>'
+        ),
+    ),
+    Case(
         "cdata-script-and-comments",
         lambda u, p: svg('<!-- Ivan Petrov --><script><![CDATA[fetch("x")]]></script>'),
     ),
@@ -367,6 +420,9 @@ CASES: tuple[Case, ...] = (
     ),
     Case("pdf-encrypted", _encrypted, frozenset({Refusal.PDF_ENCRYPTED})),
     Case("pdf-actions-links-attachments", _pdf_with(_actions)),
+    Case("pdf-placed-photo-metadata", _pdf_with(_placed_photos)),
+    Case("pdf-inline-photo-metadata", _pdf_with(_inline_photo)),
+    Case("pdf-jpeg2000-photo-metadata", _pdf_with(_jpeg2000_photo)),
     Case("pdf-external-references", _pdf_with(_external_form)),
     Case(
         "pdf-truncated",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
 
 import pikepdf
 from PIL import Image
@@ -32,6 +33,12 @@ IDENTIFYING = (
     b"rdf:",
     b"Creator",
     b"Author",
+    b"Exif\0\0",  # a camera's EXIF block (Artist, serial numbers, GPS)
+    b"Photoshop 3.0",  # IPTC by-line and Photoshop resources
+    b"ICC_PROFILE",  # an embedded profile, described by its owner
+    b"CAMSERIAL0451",
+    b"Maidan",  # where the photo was taken (EXIF GPS area)
+    b"ClientsSecret",  # a folder named in a CSS comment
 )
 INK = (200, 30, 60)  # the red every test drawing shows
 
@@ -254,3 +261,70 @@ def png_data_uri(colour: tuple[int, int, int], *, note: str = "") -> str:
 def probe_png(path, colour=(255, 0, 255)) -> None:
     """Write a solid ``colour`` PNG at ``path``: if it ever shows in a render, a file was read."""
     Image.new("RGB", (64, 64), colour).save(path, "PNG")
+
+
+def _icc_named(owner: str) -> bytes:
+    """A tiny ICC profile (header and one desc tag) whose description names ``owner``."""
+    text = owner.encode() + b"\0"
+    desc = b"desc\0\0\0\0" + struct.pack(">I", len(text)) + text + b"\0" * 79
+    size = 128 + 4 + 12 + len(desc)
+    header = struct.pack(">I4s", size, b"none") + b"\x02\x10\0\0" + b"mntrRGB XYZ "
+    header += bytes(12) + b"acsp" + bytes(128 - 40)
+    return header + struct.pack(">I4sII", 1, b"desc", 144, len(desc)) + desc
+
+
+def _segment(marker: int, body: bytes) -> bytes:
+    """One JPEG marker segment."""
+    return bytes((0xFF, marker)) + struct.pack(">H", len(body) + 2) + body
+
+
+def photo_jpeg(colour: tuple[int, int, int] = INK, size: int = 64) -> bytes:
+    """A camera JPEG naming its photographer every way cameras and editors do.
+
+    EXIF (Artist, camera serial, GPS with a place name), an XMP packet, IPTC by-line in a
+    Photoshop block, an ICC profile whose description names the artist, a comment, and bytes
+    after the end of the image.
+    """
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x013B] = ARTIST  # Artist
+    exif[0x010F] = "Canon"  # Make
+    exif.get_ifd(0x8769)[0xA431] = "CAMSERIAL0451"  # BodySerialNumber
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (50.0, 27.0, 0.0)
+    gps[0x1C] = b"ASCII\0\0\0Maidan Nezalezhnosti"  # GPSAreaInformation
+    out = io.BytesIO()
+    Image.new("RGB", (size, size), colour).save(
+        out, "JPEG", quality=90, exif=exif, comment=f"photo by {ARTIST}, {HOME}".encode()
+    )
+    data = out.getvalue()
+    xmp = (
+        b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+        b"xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><dc:creator>"
+        + ARTIST.encode()
+        + b"</dc:creator></rdf:RDF></x:xmpmeta>"
+    )
+    iptc = b"\x1c\x02\x50" + struct.pack(">H", len(ARTIST)) + ARTIST.encode()  # 2:80 By-line
+    resource = b"8BIM\x04\x04\0\0" + struct.pack(">I", len(iptc)) + iptc
+    extra = (
+        _segment(0xE1, xmp)
+        + _segment(0xED, b"Photoshop 3.0\0" + resource)
+        + _segment(0xE2, b"ICC_PROFILE\0\x01\x01" + _icc_named(ARTIST))
+    )
+    return data[:2] + extra + data[2:] + f"trailer {ARTIST}".encode()
+
+
+def photo_jp2(colour: tuple[int, int, int] = INK, size: int = 64) -> bytes:
+    """A JPEG 2000 photo with a codestream comment and an XMP box after its header."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (size, size), colour).save(
+        out, "JPEG2000", no_jp2=False, comment=f"photo by {ARTIST}".encode()
+    )
+    data = out.getvalue()
+    xmp = f"<x:xmpmeta xmlns:x='adobe:ns:meta/'><dc:creator>{ARTIST}</dc:creator></x:xmpmeta>"
+    box = struct.pack(">I4s", len(xmp) + 8, b"xml ") + xmp.encode()
+    header_end = data.index(b"jp2c") - 4
+    return data[:header_end] + box + data[header_end:]

@@ -4,9 +4,10 @@ Runs inside the confined render worker (imported by ``worker.py`` as a plain mod
 the standard library only). Allow-lists, never block-lists: only SVG elements and attributes
 that draw something survive. Removed: scripts, event handlers, animation, ``foreignObject``,
 every non-SVG namespace (Inkscape, Sodipodi, Illustrator ``i:``/``x:``, Affinity ``serif:``,
-RDF), ``metadata``/``title``/``desc``, comments, processing instructions, the DOCTYPE, every
-reference that is not ``#fragment`` (http, file, absolute and relative paths, CSS ``url()`` and
-``@import``), embedded images other than PNG/JPEG/GIF/WebP data (re-encoded without metadata).
+RDF), ``metadata``/``title``/``desc``, XML and CSS comments, processing instructions, the
+DOCTYPE, every reference that is not ``#fragment`` (http, file, absolute and relative paths,
+CSS ``url()`` and ``@import``), embedded images other than PNG/JPEG/GIF/WebP data (re-encoded
+without metadata).
 IDs and class names are renamed (``i1``, ``c1`` …) because editors fill them with layer and
 file names. A DOCTYPE with an internal subset (entities) is refused before parsing.
 """
@@ -292,11 +293,23 @@ def _reencode_image(uri: str) -> str | None:
 
 
 def clean_css(css: str) -> str:
-    """Drop @import/@font-face/@namespace, escapes and every url() that leaves the document."""
-    if "\\" in css or "expression(" in css.lower():
+    """Drop comments, @import/@font-face/@namespace, escapes and url()s leaving the document."""
+    if "\\" in css:
         return ""  # escapes could spell url( or @import in a way this filter cannot see
+    css = _without_comments(css)
+    if "expression(" in css.lower():
+        return ""
     css = _CSS_DROP.sub("", css)
     return _internal_urls(css)
+
+
+# A quoted string (kept whole: a "/*" inside is text), or a comment up to "*/" or the end.
+_CSS_STRING_OR_COMMENT = re.compile(r"""("[^"\n]*"|'[^'\n]*')|/\*.*?(?:\*/|\Z)""", re.S)
+
+
+def _without_comments(css: str) -> str:
+    """Replace each /* … */ comment by a space; editors put names and folders in them."""
+    return _CSS_STRING_OR_COMMENT.sub(lambda m: m.group(1) or " ", css)
 
 
 def _internal_urls(text: str) -> str:
