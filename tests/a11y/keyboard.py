@@ -5,14 +5,14 @@ Only ``page.keyboard`` moves focus or presses anything; these helpers read the p
 
 from __future__ import annotations
 
-
 # Where focus is, whether it is still in the page, and how its ring looks: the computed
 # outline of the focused element and the colour behind it (the first opaque ancestor).
 _FOCUS_STATE = """() => {
   const el = document.activeElement;
   function rgb(text) {
     const m = text.match(/rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)(?:,\\s*([\\d.]+))?/);
-    return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])] : null;
+    if (!m) { return null; }
+    return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
   }
   function luminance(c) {
     const [r, g, b] = c.slice(0, 3).map(v => {
