@@ -8,6 +8,9 @@ from flask import g, has_request_context
 
 _TAKEN = "page_focus_taken"
 
+#: Fields shown as a fieldset of options (``templates/_forms.html``), each option an input.
+CHOICE_GROUPS = ("RadioField", "MultiCheckboxField")
+
 
 def take_focus() -> bool:
     """Return True for the first element of this response that asks to be focused on load.
@@ -57,7 +60,7 @@ def _errors_of(fields) -> list[tuple[str, str]]:
         if field.type in ("FieldList", "FormField"):
             found.extend(_errors_of(field))
         elif field.type not in ("CSRFTokenField", "HiddenField"):
-            # A radio group is rendered option by option: its first option is the target.
-            target = f"{field.id}-0" if field.type == "RadioField" else field.id
+            # A group of choices is rendered option by option: its first option is the target.
+            target = f"{field.id}-0" if field.type in CHOICE_GROUPS else field.id
             found.extend((target, str(message)) for message in field.errors)
     return found
