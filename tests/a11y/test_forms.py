@@ -3,7 +3,6 @@ a refused image's message names the image. Read from the HTML, as assistive tech
 
 from __future__ import annotations
 
-
 import lxml.html
 import pytest
 
@@ -14,7 +13,6 @@ from tests.a11y.test_keyboard_artist import HEIC
 from tests.conftest import csrf_token_in, log_in_as
 from tests.factories import make_entry, make_export, make_vote, make_work, series_png
 from tests.submissions.conftest import Artist
-
 
 PASSWORD = "a long enough password 1"
 
