@@ -12,7 +12,7 @@
   var answered = {};                   // keys answered here, so a late reply cannot bring one back
   var sending = Promise.resolve();     // answers go one after the other, in order
   var waiting = document.getElementById("pair-waiting");
-  var lastPick = "pick-left";          // the button to give focus back to after waiting
+  var focusedBefore = "pick-left";     // the button to give focus back to after waiting
 
   function say(name, values, assertive) {
     // The words are the page's own (data-said-* attributes, in the page's language).
@@ -44,7 +44,10 @@
     if (waiting) { waiting.hidden = !!pair; }
     if (!pair) {
       // Focus must not vanish with the hidden form: it waits on the message instead.
-      if (hadFocus && waiting) { waiting.focus(); }
+      if (hadFocus && waiting) {
+        focusedBefore = document.activeElement.id || focusedBefore;
+        waiting.focus();
+      }
       return;
     }
     ["left", "right"].forEach(function (side) {
@@ -58,7 +61,7 @@
       image.alt = data.alt;
     });
     if (wasWaiting || document.activeElement === document.body) {
-      var back = document.getElementById(lastPick);
+      var back = document.getElementById(focusedBefore);
       if (back) { back.focus(); }
     }
   }
@@ -93,7 +96,6 @@
     var data = new FormData(form);
     data.append(button.name, button.value);
     answered[shown.key] = true;
-    if (button.id) { lastPick = button.id; }
     next();
     sending = sending.then(function () {
       return fetch(form.action, {
