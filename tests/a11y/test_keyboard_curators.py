@@ -50,7 +50,7 @@ def test_a_curator_votes_through_five_works_by_keyboard(page, live_app):
             page.keyboard.press(key)
         state = assert_focus_shown(page, f"after the vote by {key}")
         assert state["where"] == "P" and page.evaluate(
-            "document.activeElement.matches('.flash[role=status]')"
+            "() => document.activeElement.matches('.flash[role=status]')"
         ), state
         said.append(state["text"])
     # Each vote was said, in Russian, and each time anew; the last one says all are done.
@@ -75,7 +75,7 @@ def test_a_curator_judges_ten_pairs_by_keyboard(page, live_app):
     keys += ("ArrowDown", "ArrowRight")
     for step, key in enumerate(keys, 1):
         # Answers wait for the next pair (already on screen but for a slow reply).
-        page.wait_for_function("document.activeElement.id.startsWith('pick-')")
+        page.wait_for_function("() => document.activeElement.id.startsWith('pick-')")
         page.keyboard.press(key)
         said = wait_for_new_announcement(page, before)
         assert said.startswith("Ответ сохранён."), said
@@ -83,7 +83,7 @@ def test_a_curator_judges_ten_pairs_by_keyboard(page, live_app):
         # Focus stays where it was (pick-left, pressed or not), or waits on the message.
         assert state["id"] in ("pick-left", "pair-waiting"), state
         if state["id"] == "pair-waiting":
-            page.wait_for_function("document.activeElement.id.startsWith('pick-')")
+            page.wait_for_function("() => document.activeElement.id.startsWith('pick-')")
             said = wait_for_new_announcement(page, said)
             assert_focus_shown(page, f"pair {step}: the next pair came")
         alts = page.eval_on_selector_all(".pair-side img", "images => images.map(i => i.alt)")

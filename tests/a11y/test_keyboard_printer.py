@@ -70,7 +70,7 @@ def test_a_printer_makes_and_downloads_an_export_by_keyboard(page, live_app):
         while "готов" not in said[-1]:
             said.append(wait_for_new_announcement(page, said[-1]))
         assert all(text.startswith("Экспорт") for text in said), said
-        page.wait_for_function("document.activeElement.matches('a.button')")
+        page.wait_for_function("() => document.activeElement.matches('a.button')")
     else:  # made before the page was shown: nothing to follow, the link is reached by Tab
         tab_to(page, "a.button")
     state = assert_focus_shown(page, "the download link")
