@@ -7,9 +7,9 @@ import re
 from sqlalchemy import func, select
 
 from gallery.extensions import db
-from gallery.models import Work
+from gallery.models import Licence, Work, WorkState
 from tests.a11y.keyboard import assert_focus_shown, focus_state, tab_to, type_into
-from tests.factories import series_png
+from tests.factories import series_png, store_work
 
 # An iPhone photo: an ISO-BMFF box with HEIC brands is refused as HEIC by its content.
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64)
@@ -76,3 +76,25 @@ def test_an_entry_with_two_images_is_sent_by_keyboard(page, live_app, tmp_path):
     assert state["where"] == "INPUT" and "/claim/" in state["text"]
     with live_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Work)) == 2
+
+
+def test_every_stop_on_the_public_pages_shows_focus(page, live_app):
+    """From the skip link through the menu, the languages and the works: each Tab stop of the
+    gallery shows its focus ring, the work's picture link too; Shift+Tab goes back the same
+    way; on the work's page the same holds down to its licence."""
+    work = store_work(
+        image=series_png(3),
+        title="Солидарность",
+        licence=Licence.CC_BY,
+        state=WorkState.PUBLISHED,
+        app=live_app,
+    )
+    page.goto("/")
+    picture = tab_to(page, f".work-card a[href$='/works/{work.id}']")
+    assert picture["text"] == ""  # the picture's link, before the title's
+    assert tab_to(page, ".work-title a")["text"] == "Солидарность"
+    assert tab_to(page, ".skip-link", backwards=True)["text"] == "Skip to main content"
+    with page.expect_navigation():
+        tab_to(page, f".work-title a[href$='/works/{work.id}']")
+        page.keyboard.press("Enter")
+    tab_to(page, "main a[rel~='license']")

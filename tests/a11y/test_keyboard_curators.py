@@ -58,6 +58,8 @@ def test_a_curator_votes_through_five_works_by_keyboard(page, live_app):
     assert len(set(said)) == 5
     assert "Вы оценили все работы" in said[-1]
     assert count(live_app, Vote) == 5
+    # Back on the grid: from the message, Tab reaches a work's card with its ring shown.
+    assert tab_to(page, ".card a")["where"] == "A"
 
 
 def test_a_curator_judges_ten_pairs_by_keyboard(page, live_app):
