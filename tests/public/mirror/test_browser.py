@@ -72,7 +72,7 @@ def _guard(origin: str, outside: list[str]):
 def _eager_images(page) -> list[str]:
     """Load every image of the page now; return those that failed."""
     page.evaluate("document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
-    page.wait_for_function("[...document.images].every(i => i.complete)")
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
     return page.eval_on_selector_all(
         "img", "imgs => imgs.filter(i => !(i.naturalWidth > 0)).map(i => i.currentSrc || i.src)"
     )
