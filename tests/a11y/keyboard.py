@@ -88,12 +88,14 @@ def live_text(page, *, assertive: bool = False) -> str:
 def wait_for_new_announcement(page, before: str, *, assertive: bool = False) -> str:
     """Wait until the live region says something other than ``before``; return it."""
     region = "#announce-assertive" if assertive else "#announce-polite"
-    page.wait_for_function(
+    # The words seen are returned: read again, the region might already be emptied for the
+    # next announcement.
+    said = page.wait_for_function(
         "([region, before]) => { const t = document.querySelector(region).textContent;"
-        " return t && t !== before; }",
+        " return t && t !== before ? t : false; }",
         arg=[region, before],
     )
-    return live_text(page, assertive=assertive)
+    return said.json_value()
 
 
 def type_into(page, selector: str, text: str) -> None:
