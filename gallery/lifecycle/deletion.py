@@ -105,6 +105,9 @@ def destroy_exports_holding(work_ids: Sequence[int]) -> list[Export]:
         export.pdf_key, export.pdf_size = None, None
         export.credits_key, export.credits_size = None, None
         export.state, export.error = ExportState.REMOVED, WORK_DELETED
+        # What was said of the PDF named its works (low-resolution warnings carry titles, the
+        # credits digest is made of titles and credits): it goes with the PDF.
+        export.warnings, export.preflight, export.credits_digest = "[]", "{}", None
         pack = db.session.scalar(select(Pack).where(Pack.export_id == export.id))
         if pack is not None:
             if pack.preview_key:

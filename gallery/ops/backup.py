@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 LEDGER = "deletions.json"
+# A work deleted because its files were missing (a sweep over a wrong or unmounted upload
+# folder) is what a restore is for: it comes back. Every other deletion is someone's decision
+# (the artist, a moderator, retention, a merge, an earlier restore repeating one) and stays.
+NOT_REPLAYED = {DeletionReason.MISSING_FILES.value}
 PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
 
 
@@ -271,7 +275,9 @@ def deleted_since(source: Path, ledgers: Iterable[Path] = ()) -> set[int]:
             continue
         except ValueError as error:
             raise BackupError(f"{path} is not a deletion ledger") from error
-        ids.update(int(record["work_id"]) for record in records)
+        ids.update(
+            int(record["work_id"]) for record in records if record.get("reason") not in NOT_REPLAYED
+        )
     return ids
 
 

@@ -8,6 +8,8 @@ is deleted, no stored file holds its pixels or its credit, and the other work's 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -32,6 +34,7 @@ from tests.public.mirror.conftest import run_mirror
 
 RED, BLUE = (201, 17, 99), (10, 90, 220)
 RED_CREDIT = "Redacted Artist"
+RED_TITLE = "Red Title Only Its Artist Knows"
 # The red work's private claim link (the artist's own way to delete it).
 RED_CLAIM = "claim-token-of-the-red-work"
 EVERYWHERE = "published+selected"
@@ -153,6 +156,12 @@ def test_deleting_a_work_leaves_no_file_holding_its_pixels_or_credit(
     """Every artifact kind goes at once (a static mirror's copy on its next run), the other
     artist's stay, the ledger records it."""
     red = gallery["red"]
+    with app.app_context():
+        # A low-resolution warning names the work's title on the export page until it goes.
+        shared = db.session.get(Export, gallery["shared"])
+        shared.warnings = json.dumps([{"work_id": red.id, "title": RED_TITLE, "dpi": 120}])
+        db.session.commit()
+    assert RED_TITLE in printer.get(f"/print/exports/{gallery['shared']}").get_data(as_text=True)
     mirror = tmp_path / "mirror"
     run_mirror(app, mirror)
     assert folder_holding(mirror, RED, RED_CREDIT), "the mirror held the work's page and pack"
@@ -175,14 +184,17 @@ def test_deleting_a_work_leaves_no_file_holding_its_pixels_or_credit(
     assert gone.status_code == 410
     page = printer.get(f"/print/exports/{gallery['shared']}").get_data(as_text=True)
     assert "an artist deleted a work in it" in page
+    assert RED_TITLE not in page
     # The singles export and its separate credits file naming the artist went too.
     assert printer.get(f"/print/exports/{gallery['singles']}/credits").status_code == 410
     with app.app_context():
         export = db.session.get(Export, gallery["shared"])
         assert export.state is ExportState.REMOVED and export.pdf_key is None
+        assert (export.warnings, export.preflight) == ("[]", "{}")
         singles = db.session.get(Export, gallery["singles"])
         assert singles.state is ExportState.REMOVED
         assert singles.pdf_key is None and singles.credits_key is None
+        assert singles.credits_digest is None and singles.preflight == "{}"
         assert db.session.get(Work, red.id) is None
         ledger = db.session.scalars(select(Deletion)).all()
         assert [(d.work_id, d.reason) for d in ledger] == [(red.id, reason)]

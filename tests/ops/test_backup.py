@@ -209,6 +209,26 @@ def test_restoring_an_older_backup_deletes_again_what_newer_backups_deleted(
         assert any(k.startswith("files/") for k in storage.keys()), "the other entry stays"
 
 
+def test_works_a_sweep_deleted_for_missing_files_come_back_from_an_older_backup(
+    app, tmp_path, restore_target
+):
+    """A sweep over the wrong upload folder is a mishap a restore repairs, not a decision."""
+    from gallery.lifecycle.deletion import delete_works
+    from gallery.models import DeletionReason
+
+    backups = tmp_path / "backups"
+    with app.app_context():
+        work_id = store_work(title="kept by the backup").id
+        backup(backups / "monday")
+        delete_works([db.session.get(Work, work_id)], reason=DeletionReason.MISSING_FILES)
+        db.session.commit()
+        backup(backups / "tuesday")
+    result = restore_target.test_cli_runner().invoke(args=["restore", str(backups / "monday")])
+    assert result.exit_code == 0, result.output
+    with restore_target.app_context():
+        assert db.session.get(Work, work_id) is not None
+
+
 def test_restore_takes_a_ledger_given_by_hand(app, tmp_path, restore_target):
     """A deletions.json copied from elsewhere is honoured the same way."""
     with app.app_context():

@@ -1,12 +1,13 @@
 """Hand vector data to a confined worker process and read back cleaned sources and pixels.
 
 Each job runs in a fresh process (``worker.py``) that confines itself before it reads a byte
-of the job; it is killed, with anything it started, when the wall clock runs out. The app
-never parses the vector data itself and never decodes the worker's output as a file format:
-pixels come back raw, checked against the size that was asked for.
+of the job; it is killed, with anything it started, when it has answered or the wall clock
+runs out. The app never parses the vector data itself: renders come back as raw pixels
+(PDFium) or as resvg's PNG, each checked against the size that was asked for.
 
 A worker is started ahead of need ("warm"), so the interpreter and the renderers are loaded
-before an upload arrives: the next one is started after each job, never at app start-up.
+before an upload arrives: the next one is started after each job (once the caller's own work
+on it is done, if it asks), never at app start-up.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 _ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 _HEADER = struct.Struct(">Q")
 _MAX_HEADER = 1024 * 1024
+# A blob at least this big (a render) is read straight into a buffer of its own size.
+_DIRECT_BYTES = 256 * 1024
 
 
 class SandboxUnavailableError(RuntimeError):
@@ -62,7 +65,7 @@ class Render:
     width: int
     height: int
     format: str  # "png" or "rgba"
-    data: bytes
+    data: bytes | bytearray
 
     def image(self) -> Image.Image:
         """Return the pixels as an RGBA image, checking they are what the worker reported."""
@@ -97,11 +100,14 @@ def run(
     seconds: float,
     cpu_seconds: int,
     on_render: OnRender | None = None,
+    spare: bool = True,
 ) -> list[Outcome]:
     """Run ``items`` in one confined worker; every item gets an outcome, whatever happens.
 
     ``on_render(item, box, render)`` is called as each render arrives, while the worker goes
-    on with the next one, so the caller's own work overlaps the rendering.
+    on with the next one, so the caller's own work overlaps the rendering. The worker for the
+    next job is started on return, or, with ``spare=False``, when the caller calls
+    ``start_spare()`` once its own work on the renders is done (so the two do not compete).
     """
     worker = _take_worker()
     header = {
@@ -118,15 +124,19 @@ def run(
     try:
         _exchange(worker, payload, reader, deadline=started + seconds)
     finally:
-        _end(worker, finished=reader.ended)
-        _start_spare()
+        # Answered, out of time or over its cap: either way it has nothing more to say, and
+        # waiting for the interpreter to exit by itself costs tens of milliseconds.
+        _kill(worker)
+        if spare:
+            start_spare()
     log.info(
         "vector worker: %d item(s) in %.0f ms, exit %s",
         len(items),
         (time.monotonic() - started) * 1000,
         worker.returncode,
     )
-    return reader.outcomes(killed=worker.returncode is not None and worker.returncode < 0)
+    killed = not reader.ended and worker.returncode is not None and worker.returncode < 0
+    return reader.outcomes(killed=killed)
 
 
 class _Frames:
@@ -139,11 +149,31 @@ class _Frames:
         self.seen = [False] * len(items)
         self.on_render = on_render
         self.buffer = bytearray()
+        # A big blob being read into its own buffer: (meta, buffer, bytes filled so far).
+        self.direct: tuple[dict, bytearray, int] | None = None
         self.ended = self.timed_out = False
         self.cap = _MAX_HEADER + sum(
             4 * (max_pixels + len(it.data)) * max(1, len(it.boxes)) for it in items
         )
         self.received = 0
+
+    def read(self, fd: int) -> bool:
+        """Read what the worker sent; return False once the answer is complete, cut or too big."""
+        if self.direct is None:
+            chunk = os.read(fd, 1 << 20)
+            return bool(chunk) and self.feed(chunk)
+        # Straight into the blob's buffer: a 23 MB render is not copied from chunk to chunk.
+        meta, blob, filled = self.direct
+        with memoryview(blob) as view:
+            count = os.readv(fd, [view[filled:]])
+        if not count:
+            return False
+        self.received += count
+        if filled + count < len(blob):
+            self.direct = (meta, blob, filled + count)
+            return True
+        self.direct = None
+        return self._file(meta, blob)
 
     def feed(self, chunk: bytes) -> bool:
         """Take more bytes; return False once the answer is complete or too large."""
@@ -161,16 +191,28 @@ class _Frames:
                 meta = json.loads(bytes(self.buffer[_HEADER.size : _HEADER.size + size]))
             except ValueError:
                 return False
-            end = _HEADER.size + size + int(meta.get("length", 0))
+            start = _HEADER.size + size
+            end = start + int(meta.get("length", 0))
             if len(self.buffer) < end:
-                return True
-            blob = bytes(self.buffer[_HEADER.size + size : end])
+                return self._begin_direct(meta, start, end)
+            blob = bytes(self.buffer[start:end])
             del self.buffer[:end]
             if not self._file(meta, blob):
                 return False
         return True
 
-    def _file(self, meta: dict, blob: bytes) -> bool:
+    def _begin_direct(self, meta: dict, start: int, end: int) -> bool:
+        """Wait for the rest of a frame; a big blob goes on in a buffer of its own, if allowed."""
+        if self.received + end - len(self.buffer) > self.cap:
+            return False
+        if end - start >= _DIRECT_BYTES:
+            blob = bytearray(end - start)
+            blob[: len(self.buffer) - start] = self.buffer[start:]
+            self.direct = (meta, blob, len(self.buffer) - start)
+            self.buffer.clear()
+        return True
+
+    def _file(self, meta: dict, blob: bytes | bytearray) -> bool:
         """File one frame; return False after the last one."""
         if meta.get("error") == "unconfined":
             raise SandboxUnavailableError(str(meta.get("message", "unconfined")))
@@ -183,7 +225,7 @@ class _Frames:
         if meta.get("refusal"):
             outcome.refusal, outcome.detail = str(meta["refusal"]), dict(meta.get("detail") or {})
         elif meta.get("part") == "source":
-            outcome.source = blob
+            outcome.source = bytes(blob)
         else:
             box = int(meta["box"])
             render = Render(int(meta["width"]), int(meta["height"]), str(meta["format"]), blob)
@@ -245,8 +287,7 @@ def _exchange(
                         sel.unregister(worker.stdin)
                         worker.stdin.close()
                     continue
-                chunk = os.read(worker.stdout.fileno(), 1 << 20)
-                if not chunk or not reader.feed(chunk):
+                if not reader.read(worker.stdout.fileno()):
                     return
 
 
@@ -267,7 +308,7 @@ def _take_worker() -> subprocess.Popen:
     return worker or _spawn()
 
 
-def _start_spare() -> None:
+def start_spare() -> None:
     """Start the worker for the next job, so it is loaded before it is needed."""
     global _spare, _spare_pid
     with _lock:
@@ -314,14 +355,6 @@ def renderer_path() -> str:
     if found is None:
         raise SandboxUnavailableError("the resvg command is not installed")
     return found
-
-
-def _end(worker: subprocess.Popen, *, finished: bool) -> None:
-    """Let a worker that answered exit by itself (it does at once); kill any other."""
-    if finished:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.wait(timeout=1)
-    _kill(worker)
 
 
 def _kill(worker: subprocess.Popen) -> None:

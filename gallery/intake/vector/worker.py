@@ -177,18 +177,19 @@ def _pdfium(index: int, data: bytes, boxes: list[tuple[int, int]], max_pixels: i
                 may_draw_forms=False,
                 draw_annots=False,
             )
-            image = bitmap.to_pil()
-            if image.mode != "RGBA":
-                image = image.convert("RGBA")
-            meta = {"width": image.width, "height": image.height, "format": "rgba"}
-            _frame({"item": index, "box": number, **meta}, image.tobytes())
+            meta = {"width": bitmap.width, "height": bitmap.height, "format": "rgba"}
+            if bitmap.mode == "RGBA" and bitmap.stride == bitmap.width * 4:
+                pixels = memoryview(bitmap.buffer).cast("B")  # as drawn: no 23 MB copy
+            else:
+                pixels = memoryview(bitmap.to_pil().convert("RGBA").tobytes())
+            _frame({"item": index, "box": number, **meta}, pixels)
     finally:
         document.close()
 
 
-def _frame(meta: dict, blob: bytes = b"") -> None:
+def _frame(meta: dict, blob: bytes | memoryview = b"") -> None:
     """Write one frame to standard output: length, JSON (with the blob's length), blob."""
-    encoded = json.dumps({**meta, "length": len(blob)}).encode()
+    encoded = json.dumps({**meta, "length": memoryview(blob).nbytes}).encode()
     out = sys.stdout.buffer
     out.write(struct.pack(">Q", len(encoded)))
     out.write(encoded)
