@@ -6,6 +6,7 @@ from flask import Flask, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from werkzeug.routing import BuildError
 
+from gallery.focus import error_id, field_aria, form_errors, take_focus
 from gallery.i18n import LANGUAGE_NAMES
 
 
@@ -15,6 +16,8 @@ def register_template_globals(app: Flask) -> None:
     app.jinja_env.filters["localdate"] = format_date
     app.jinja_env.filters["localdatetime"] = format_datetime
     app.jinja_env.globals["current_path"] = current_path
+    for helper in (error_id, field_aria, form_errors, take_focus):
+        app.jinja_env.globals[helper.__name__] = helper
     install_template_gettext(app)
 
     @app.context_processor

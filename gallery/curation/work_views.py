@@ -107,6 +107,11 @@ def vote(work_id: int):
     if following is None:
         flash(_("Saved. You have voted on every work that is waiting for a decision."), "success")
         return redirect(url_for("curation.gallery", **query.args()), code=303)
+    # Said on the next work's page, where it takes focus: the vote was kept, this one is new.
+    flash(
+        _("Your score %(score)s is saved. Here is the next work to judge.", score=form.score.data),
+        "success",
+    )
     return redirect(work_url(following, query), code=303)
 
 

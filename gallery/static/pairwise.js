@@ -12,6 +12,14 @@
   var answered = {};                   // keys answered here, so a late reply cannot bring one back
   var sending = Promise.resolve();     // answers go one after the other, in order
   var waiting = document.getElementById("pair-waiting");
+  var focusedBefore = "pick-left";     // the button to give focus back to after waiting
+
+  function say(name, values, assertive) {
+    // The words are the page's own (data-said-* attributes, in the page's language).
+    if (window.galleryAnnounce) {
+      window.galleryAnnounce(window.galleryFormat(form.getAttribute("data-said-" + name), values || {}), assertive);
+    }
+  }
 
   function typing(target) {
     var tag = target && target.tagName;
@@ -29,10 +37,19 @@
   }
 
   function show(pair) {
+    var hadFocus = form.contains(document.activeElement);
+    var wasWaiting = waiting && document.activeElement === waiting;
     shown = pair;
     form.hidden = !pair;
     if (waiting) { waiting.hidden = !!pair; }
-    if (!pair) { return; }
+    if (!pair) {
+      // Focus must not vanish with the hidden form: it waits on the message instead.
+      if (hadFocus && waiting) {
+        focusedBefore = document.activeElement.id || focusedBefore;
+        waiting.focus();
+      }
+      return;
+    }
     ["left", "right"].forEach(function (side) {
       var data = pair[side];
       form.querySelector('input[data-side="' + side + '"]').value = data.id;
@@ -43,6 +60,18 @@
       image.src = data.src;
       image.alt = data.alt;
     });
+    if (wasWaiting || document.activeElement === document.body) {
+      var back = document.getElementById(focusedBefore);
+      if (back) { back.focus(); }
+    }
+  }
+
+  function next() {
+    // The next pair in place of the answered one, announced; or the wait for one.
+    var pair = queue.shift() || null;
+    show(pair);
+    if (pair) { say("pair", { left: pair.left.alt, right: pair.right.alt }); }
+    else { say("waiting"); }
   }
 
   function update(reply) {
@@ -57,7 +86,7 @@
     });
     queue.forEach(preload);
     if (!shown) {
-      if (queue.length) { show(queue.shift()); }
+      if (queue.length) { next(); }
       else { window.location.reload(); }  // nothing left: let the server say so
     }
   }
@@ -67,7 +96,7 @@
     var data = new FormData(form);
     data.append(button.name, button.value);
     answered[shown.key] = true;
-    show(queue.shift() || null);
+    next();
     sending = sending.then(function () {
       return fetch(form.action, {
         method: "POST",
@@ -80,6 +109,7 @@
       }).then(update);
     }).catch(function () {
       // Refused or offline: the server's page is the truth.
+      say("failed", {}, true);
       window.location.reload();
     });
   }

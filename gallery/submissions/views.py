@@ -149,6 +149,8 @@ def _take_images(form: SubmitForm) -> tuple[dict[int, StoredImage], dict[int, st
     slots = min(current_app.config["MAX_IMAGES_PER_ENTRY"], len(form.images))
     for slot, field in enumerate(form.images[:slots]):
         upload = request.files.get(f"images-{slot}-file")
+        # A kept image's file name was dropped with its metadata: only a new file has one.
+        name = ""
         if _chosen(upload):
             data = upload.stream.read(max_bytes + 1)
             name = clean_line(upload.filename)[:80]
@@ -172,7 +174,7 @@ def _take_images(form: SubmitForm) -> tuple[dict[int, StoredImage], dict[int, st
         if image.content_sha256 in seen:
             refused[slot] = _named(
                 slot,
-                "",
+                name,
                 _("This is the same image as image %(n)s.", n=seen[image.content_sha256] + 1),
             )
             continue

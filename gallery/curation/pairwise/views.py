@@ -137,6 +137,9 @@ def answer():
         return redirect(url_for("curation.pairs", pool=pool.value), code=303)
     if wants_json():
         return jsonify(pairs=present_pairs(held), progress=progress(pool))
+    # Without JavaScript the next pair is a new page: the message says the answer was kept
+    # and takes focus there, as a script's announcement would.
+    flash(_("Answer saved."), "success")
     return redirect(url_for("curation.pairs", pool=pool.value), code=303)
 
 

@@ -72,7 +72,8 @@ class Links(HTMLParser):
         """Record the addresses of one tag."""
         values = {name: value or "" for name, value in attrs}
         self.tags.add(tag)
-        if tag in ("a", "link") and "href" in values:
+        # A link to a place on the same page (the skip link to ``#main``) names no file.
+        if tag in ("a", "link") and "href" in values and not values["href"].startswith("#"):
             self.links.append(values["href"])
         if "src" in values:
             self.loads.append(values["src"])
