@@ -182,7 +182,7 @@ def plan(folder: Path, count: int):
 def run_case(case: str, folder: Path, count: int) -> dict:
     """Run one case in this process and return its measurements."""
     if case.startswith("singles"):
-        # Singles load WeasyPrint, NumPy and SciPy only when they set text or trace outlines.
+        # Singles load WeasyPrint and NumPy only when they set text or trace outlines.
         return run_singles(case, folder, count)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # libharfbuzz-subset notice

@@ -65,7 +65,8 @@ class Defaults:
     LOG_FORMAT = "json"
     LOG_LEVEL = "INFO"
 
-    LANGUAGES = ("en", "ru")
+    # Each needs a complete catalog in gallery/translations/<code>; the first is the fallback.
+    LANGUAGES = ("en", "ru", "uk", "de", "fr", "es")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
 

@@ -143,7 +143,7 @@ def test_accept_language_gives_russian_pages(client):
     """Without a cookie the browser's Accept-Language decides."""
     html = client.get("/submit", headers={"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"})
     assert RUSSIAN_HINT in html.get_data(as_text=True)
-    english = client.get("/submit", headers={"Accept-Language": "de, en;q=0.5"})
+    english = client.get("/submit", headers={"Accept-Language": "ja, en;q=0.5"})
     assert "No account needed." in english.get_data(as_text=True)
 
 
@@ -252,12 +252,12 @@ def test_a_third_language_needs_no_code_change(app, client):
 
     assert LANGUAGE_NAMES["ru"] == "Русский"
     assert LANGUAGE_NAMES.get("uk", "uk") == "Українська"
-    app.config["LANGUAGES"] = ["en", "ru", "uk"]
+    app.config["LANGUAGES"] = ["en", "ru", "eo"]
     html = client.get("/submit").get_data(as_text=True)
-    assert 'hreflang="uk"' in html
-    assert "Українська" in html
-    with app.test_request_context(headers={"Accept-Language": "uk"}):
-        assert select_locale() == "uk"
+    assert 'hreflang="eo"' in html
+    assert "Esperanto" in html
+    with app.test_request_context(headers={"Accept-Language": "eo"}):
+        assert select_locale() == "eo"
     with app.app_context():
         assert select_locale() == "en"
 
@@ -277,3 +277,49 @@ def test_sheet_previews_are_labelled_in_russian(app):
         svg = sheet_svg(layout, sheet, layout.defaults, image_url=lambda p: "/a.png", texts=texts)
     assert f"<title>{layout.name}, лист 1</title>" in svg
     assert "Низкое разрешение:" in svg
+
+
+# --- Six languages ship, each complete and each on by default. ---
+
+SHIPPED = ("en", "ru", "uk", "de", "fr", "es")
+# CLDR month names for 8 March 2024 in a long date; plural forms of "sheets" for 1, 3, 5, 21.
+MARCH = {"ru": "марта", "uk": "березня", "de": "März", "fr": "mars", "es": "marzo", "en": "March"}
+PLURAL_CLASSES = {
+    "ru": (0, 1, 2, 0),
+    "uk": (0, 1, 2, 0),
+    "de": (0, 1, 1, 1),
+    "fr": (0, 1, 1, 1),
+    "es": (0, 1, 1, 1),
+    "en": (0, 1, 1, 1),
+}
+
+
+def test_every_shipped_language_is_on_by_default_and_has_a_catalog(app):
+    """The six languages are offered out of the box, each with its own catalog."""
+    assert tuple(app.config["LANGUAGES"]) == SHIPPED
+    for code in SHIPPED[1:]:
+        assert (TRANSLATIONS / code / "LC_MESSAGES" / "messages.po").exists(), code
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_each_language_has_its_pages_switcher_name_dates_and_plurals(app, client, code):
+    """A page in each language uses its catalog; dates and counts follow its rules."""
+    from flask_babel import format_date, ngettext
+
+    from gallery.i18n import language_name
+
+    client.set_cookie("lang", code, domain="gallery.test")
+    html = client.get("/submit").get_data(as_text=True)
+    assert f'<html lang="{code}">' in html
+    for other in SHIPPED:
+        assert f">{language_name(other)}<" in html, other  # the switcher, in each own name
+    with app.test_request_context(headers={"Accept-Language": code}):
+        assert MARCH[code] in format_date(date(2024, 3, 8), "long")
+        forms = [ngettext("%(num)s sheet", "%(num)s sheets", n) for n in (1, 3, 5, 21)]
+    wanted = PLURAL_CLASSES[code]
+    for i in range(4):
+        for j in range(4):
+            same_form = forms[i].split(" ", 1)[1] == forms[j].split(" ", 1)[1]
+            assert same_form == (wanted[i] == wanted[j]), (code, forms)
+    if code != "en":
+        assert forms[0] != "1 sheet"

@@ -20,8 +20,9 @@ def test_artist_submits_two_images_and_follows_the_claim_link(page, tmp_path):
     assert page.locator(".claim-works li").count() == 2
     assert "Солидарность" in page.content()
     # Previews are real images the browser could decode (once it has loaded them).
+    # A function, not an expression: Playwright evals a bare expression, which the CSP forbids.
     page.wait_for_function(
-        "Array.from(document.querySelectorAll('.claim-works img')).every(i => i.complete)"
+        "() => Array.from(document.querySelectorAll('.claim-works img')).every(i => i.complete)"
     )
     widths = page.eval_on_selector_all(
         ".claim-works img", "imgs => imgs.map(i => i.complete && i.naturalWidth)"

@@ -171,7 +171,7 @@ def test_the_score_ranking_shows_every_work_as_a_thumbnail(page, live_app):
     images = page.locator("table.ranking img")
     assert images.count() == 3
     page.wait_for_function(
-        "[...document.querySelectorAll('table.ranking img')]"
+        "() => [...document.querySelectorAll('table.ranking img')]"
         ".every(img => img.complete && img.naturalWidth > 0)"
     )
     for n in range(3):

@@ -80,3 +80,50 @@ def test_one_sticker_traces_in_well_under_100_ms():
         dieline(mask, box=Box(0.0, 0.0, 90.0, 90.0), offset_mm=1.5)
         timings.append(time.perf_counter() - start)
     assert min(timings) < 0.1
+
+
+@pytest.mark.parametrize("sampling", [(1.0, 1.0), (0.25, 0.2), (0.31, 0.47)])
+def test_distances_near_the_shape_are_exactly_scipys(sampling):
+    """Outlines and the credit's safe zone measure distances with NumPy alone; within the
+    bound they ask for, every distance is SciPy's to the last bit, so no cut path moves."""
+    import numpy as np
+    from scipy import ndimage
+
+    from gallery.printing.engine.distance import distance_within, runs_down
+
+    rng = np.random.default_rng(7)
+    for density in (0.003, 0.05, 0.5):
+        shape = rng.random((70, 90)) < density
+        shape[3, :] |= density > 0.1  # a full row: a flat edge as well as specks
+        limit = 9 * max(sampling)
+        expected = ndimage.distance_transform_edt(~shape, sampling=sampling)
+        measured = distance_within(shape, limit, sampling)
+        near = expected <= limit
+        assert np.array_equal(measured[near], expected[near])
+        assert (measured[~near] > limit).all()
+        usable = rng.random((70, 90)) < 0.9
+        band = ndimage.minimum_filter1d(usable.astype(np.uint8), 6, axis=0, origin=-3)
+        assert np.array_equal(runs_down(usable, 6), band[: 70 - 6 + 1].astype(bool))
+
+
+def test_tracing_and_placing_the_credit_leave_scipy_unloaded():
+    """A die-cut export that traces outlines stays ~20 MB lighter: SciPy is never imported."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from PIL import Image, ImageDraw\n"
+        "from gallery.printing.engine.geometry import Box\n"
+        "from gallery.printing.engine.outline import dieline\n"
+        "from gallery.printing.engine.singles_fit import credit_box\n"
+        "mask = Image.new('L', (400, 300), 0)\n"
+        "ImageDraw.Draw(mask).ellipse((40, 30, 360, 270), fill=255)\n"
+        "(outline,) = dieline(mask, box=Box(0, 0, 40, 30), offset_mm=2)\n"
+        "assert credit_box(outline, 44, 34, line=3, wanted=20, safe=1.5) is not None\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert run.stdout.strip() == "[]"

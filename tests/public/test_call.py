@@ -85,4 +85,16 @@ def test_only_admins_edit_the_call(client, app, login_user_as):
 
 def test_unknown_language_is_404(admin):
     """Only the site's languages have a text."""
-    assert admin.get("/admin/call?language=de").status_code == 404
+    assert admin.get("/admin/call?language=pl").status_code == 404
+
+
+def test_every_language_gets_its_own_call_text(app, admin):
+    """The editor offers each shipped language, and each visitor reads the text of theirs."""
+    editor = admin.get("/admin/call").get_data(as_text=True)
+    for language in app.config["LANGUAGES"]:
+        assert f"language={language}" in editor, language
+        response = save_call(admin, language, title=f"Call {language}", body=f"Body {language}.")
+        assert response.status_code in (302, 303), language
+    for language in app.config["LANGUAGES"]:
+        page = visit(app, language)
+        assert f"Call {language}" in page and f"Body {language}." in page

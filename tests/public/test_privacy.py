@@ -61,9 +61,9 @@ def site(app, client, login_user_as):
     ]
 
 
-@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "de", "fr", "es"])
 def test_public_pages_make_no_request_to_another_host(app, site, language):
-    """Every public page, in both languages, fetches only from this site."""
+    """Every public page, in every language, fetches only from this site."""
     visitor = app.test_client()
     visitor.set_cookie("lang", language, domain="gallery.test")
     for path in site:

@@ -77,7 +77,7 @@ def test_after_deleting_going_back_shows_nothing_of_the_entry(caching_browser, l
         page.wait_for_url(f"**{claim}/delete")
         # A page restored from the back/forward cache fires no "load": wait for less.
         page.go_back(wait_until="commit")
-        page.wait_for_function("document.readyState === 'complete'")
+        page.wait_for_function("() => document.readyState === 'complete'")
         assert page.url.endswith(claim)
         assert "Secret bird" not in page.content()
         assert "does not exist" in page.content()

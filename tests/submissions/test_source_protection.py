@@ -99,7 +99,7 @@ def test_public_pages_keep_their_own_caching(app, client):
     """The rule covers the artist's addresses only: a public image stays cacheable."""
     work = store_work(state=WorkState.PUBLISHED, app=app)
     response = client.get(f"/works/{work.id}/{work.widths[0]}.webp")
-    assert response.headers["Cache-Control"].startswith("private, max-age=")
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
     assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
 
 

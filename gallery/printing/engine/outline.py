@@ -1,8 +1,9 @@
 """Die-cut outlines for transparent artworks: the opaque area, grown by an offset, as polygons.
 
 The mask is brought to a working resolution of about 4 px/mm, a signed distance field of the
-opaque pixels gives the offset outline as its level set, marching squares traces it with
-sub-pixel interpolation and Ramer–Douglas–Peucker drops the points a cutter does not need.
+opaque pixels (exact near the outline, see :mod:`distance`) gives the offset outline as its
+level set, marching squares traces it with sub-pixel interpolation and Ramer–Douglas–Peucker
+drops the points a cutter does not need.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import math
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage
 
+from gallery.printing.engine.distance import distance_within
 from gallery.printing.engine.geometry import Box
 
 WORK_PX_PER_MM = 4.0
@@ -62,14 +63,17 @@ def dieline(
     # Signed distance to the pixel boundary (half a pixel outside the last opaque centre),
     # in mm so that anisotropic resizing still offsets by the same physical distance.
     sampling = (1 / sy, 1 / sx)
-    outside_d = ndimage.distance_transform_edt(~inside, sampling=sampling)
     half = 0.5 / max(sx, sy)
+    # Tracing reads the field's sign everywhere but its value only next to the outline (two
+    # cell diagonals cover every corner of a cell it crosses): exact distances that far out.
+    near = offset_mm + half + 2 * math.hypot(*sampling)
+    outside_d = distance_within(inside, near, sampling)
     if offset_mm * min(sx, sy) >= 1.0:
         # The outline lies a pixel or more outside the opaque area: distances inside the
         # artwork cannot move it, so skip their (costly) transform.
         inside_d = np.full(inside.shape, 2 * half)
     else:
-        inside_d = ndimage.distance_transform_edt(inside, sampling=sampling)
+        inside_d = distance_within(~inside, near, sampling)
     field = np.where(inside, inside_d - half, half - outside_d) + offset_mm
     loops = _trace(field)
     polygons: list[Polygon] = []

@@ -1,7 +1,7 @@
 """Resolve a planned single into exact geometry: the traced outline fitted to the size, the
 credit line's place inside the safe zone. The result is kept in the print cache beside the
 raster, so a later export of the same sticker reads neither the master nor the outline again
-(and loads none of NumPy, SciPy or fontTools, which only measuring needs).
+(and loads neither NumPy nor fontTools, which only measuring needs).
 """
 
 from __future__ import annotations
@@ -202,20 +202,23 @@ def credit_box(
     """Return the lowest ``line``-high box, centred as far as it can be, that lies at least
     ``safe`` mm inside ``polygon`` (mm, y down); as wide as ``wanted`` or as the room allows."""
     import numpy as np
-    from scipy import ndimage
+
+    from gallery.printing.engine.distance import distance_within, runs_down
 
     scale = min(SAFE_PX_PER_MM, MAX_SAFE_PX / max(width, height))
     size = (max(2, math.ceil(width * scale)), max(2, math.ceil(height * scale)))
     canvas = Image.new("L", size, 0)
     ImageDraw.Draw(canvas).polygon([(x * scale, y * scale) for x, y in polygon], fill=255)
     inside = np.pad(np.asarray(canvas) > 0, 1)
-    room = ndimage.distance_transform_edt(inside)[1:-1, 1:-1] / scale
-    usable = room >= safe + SAFE_MARGIN_MM + 0.5 / scale
+    least_room = safe + SAFE_MARGIN_MM + 0.5 / scale
+    # Only "at least least_room from the edge?" is asked: exact distances that far suffice.
+    room = distance_within(~inside, least_room * scale + 1)[1:-1, 1:-1] / scale
+    usable = room >= least_room
     rows = max(1, math.ceil(line * scale))
     if rows > usable.shape[0]:
         return None
-    # A band of rows is usable where every row of it is: a running minimum down the columns.
-    band = ndimage.minimum_filter1d(usable.astype(np.uint8), rows, axis=0, origin=-(rows // 2))
+    # A band of rows is usable where every row of it is.
+    band = runs_down(usable, rows)
     # Low on the sticker, but wide enough for most of the credit (else it shrinks a lot).
     least = min(wanted, width * 0.6)
     centre = width * scale / 2

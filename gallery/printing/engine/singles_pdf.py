@@ -22,7 +22,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 from PIL import Image
 
-from gallery.printing.engine import pdfpost, pdfx, raster
+from gallery.printing.engine import memory, pdfpost, pdfx, raster
 from gallery.printing.engine.geometry import Box
 from gallery.printing.engine.singles import Single, SinglesOptions
 from gallery.printing.engine.singles_fit import Resolved, resolve
@@ -67,6 +67,9 @@ def render_singles(
             resolved[work_id] = resolve(storage, single, options, cmyk_icc=cmyk_icc)
             if progress:
                 progress(done, total)
+    # Decoding masters left freed but resident heap behind: give it back before the text is
+    # set and the PDF is built on top (the export's memory peak).
+    memory.release_freed_memory()
     pdf = pikepdf.new()
     forms = _credit_forms(pdf, singles, resolved, colour, storage)
     pages: dict[int, tuple[Any, Any, tuple[float, float]]] = {}
