@@ -28,6 +28,9 @@ class Swept:
     endpoint: str | None = None  # for pages reached by steps; else read from ``path``
     steps: Callable | None = None  # (page, site) -> None, ends on the page to check
     status: int = 200
+    # Has scripts (or <noscript>): read with JavaScript off as well. A page without either is
+    # the same document both ways, read once; the sweep checks which pages have them.
+    scripted: bool = False
 
     def address(self, site: Site) -> str:
         """Return the page's address with the seeded ids filled in."""
@@ -150,21 +153,21 @@ PAGES = [
     Swept("curate", STAFF, "/curate"),
     Swept("curate-filtered", STAFF, "/curate?status=new&unvoted=1&sort=newest"),
     Swept("curate-duplicates", STAFF, "/curate?duplicates=1&transparent=1"),
-    Swept("curate-work", STAFF, "/curate/works/{judged}"),
-    Swept("curate-work-conflict", STAFF, "/curate/works/{conflicted}"),
-    Swept("curate-work-published", STAFF, "/curate/works/{published}"),
+    Swept("curate-work", STAFF, "/curate/works/{judged}", scripted=True),
+    Swept("curate-work-conflict", STAFF, "/curate/works/{conflicted}", scripted=True),
+    Swept("curate-work-published", STAFF, "/curate/works/{published}", scripted=True),
     Swept("coverage", STAFF, "/curate/coverage"),
     Swept("ranking", STAFF, "/curate/ranking"),
-    Swept("pairs", STAFF, "/curate/pairs?pool=judging"),
-    Swept("pairs-shortlist-empty", STAFF, "/curate/pairs?pool=shortlisted"),
+    Swept("pairs", STAFF, "/curate/pairs?pool=judging", scripted=True),
+    Swept("pairs-shortlist-empty", STAFF, "/curate/pairs?pool=shortlisted", scripted=True),
     Swept("pairs-ranking", STAFF, "/curate/pairs/ranking?pool=judging"),
     # Printing and packs.
-    Swept("print", STAFF, "/print"),
+    Swept("print", STAFF, "/print", scripted=True),
     Swept("singles", STAFF, "/print/singles"),
-    Swept("exports", STAFF, "/print/exports"),
-    Swept("export-running", STAFF, "/print/exports/{running}"),
-    Swept("export-done", STAFF, "/print/exports/{done}"),
-    Swept("export-singles", STAFF, "/print/exports/{singles}"),
+    Swept("exports", STAFF, "/print/exports", scripted=True),
+    Swept("export-running", STAFF, "/print/exports/{running}", scripted=True),
+    Swept("export-done", STAFF, "/print/exports/{done}", scripted=True),
+    Swept("export-singles", STAFF, "/print/exports/{singles}", scripted=True),
     Swept("pack-new", STAFF, "/packs/new?export={unpacked}"),
     Swept("pack-staff", STAFF, "/packs/{pack}"),
     # Administration.

@@ -9,7 +9,6 @@ a call text, a private contact. Rows come from ``tests.factories``.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from pathlib import Path
 
 from flask import Blueprint, abort
 from flask_babel import lazy_gettext as _l
-from werkzeug.serving import make_server
 
 from gallery import create_app
 from gallery.accounts.operations import create_invite
@@ -27,6 +25,7 @@ from gallery.models import Export, ExportKind, ExportState, Licence, PairPool, U
 from gallery.models.base import utcnow
 from gallery.public.content import CALL, save_page
 from gallery.refusals import Refused
+from tests.browser import served
 from tests.factories import (
     Staff,
     make_comment,
@@ -98,18 +97,14 @@ def served_site(folder: Path, **overrides) -> Iterator[Site]:
     app.register_blueprint(error_pages)
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        staff = make_staff(app, "admin", "curator", "printer", decider=True, login="sweeper")
-        site = Site(app, f"http://127.0.0.1:{server.server_port}", staff)
-        with app.app_context():
-            site.ids = seed(db.session.get(User, staff.id))
-        yield site
+        with served(app) as url:
+            staff = make_staff(app, "admin", "curator", "printer", decider=True, login="sweeper")
+            site = Site(app, url, staff)
+            with app.app_context():
+                site.ids = seed(db.session.get(User, staff.id))
+            yield site
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         with app.app_context():
             db.session.remove()
             db.drop_all()
