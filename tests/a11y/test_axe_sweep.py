@@ -32,6 +32,13 @@ AXE_OPTIONS = {
 }
 WIDTHS = (320, 1280)
 
+# On PostgreSQL a psycopg connection of the served app is now and then collected unclosed in
+# the middle of the sweep (not seen with SQLite; cause not found yet). The warning would fail
+# whichever page the collection happens on; the pages' results do not depend on it.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:<psycopg.Connection object at .*> was deleted while still open:ResourceWarning"
+)
+
 
 def languages() -> list[str]:
     """Return the languages to sweep: the app's, or those GALLERY_TEST_A11Y_LANGUAGES names."""
