@@ -17,7 +17,6 @@ from pathlib import Path
 from flask import Blueprint, abort
 from flask_babel import lazy_gettext as _l
 
-from gallery import create_app
 from gallery.accounts.operations import create_invite
 from gallery.extensions import db
 from gallery.liveness import worker_name
@@ -72,43 +71,31 @@ class Site:
     ids: dict[str, object] = field(default_factory=dict)
 
 
-def settings(folder: Path) -> dict:
-    """Return the sweep app's settings: its own database and files, the sync job backend."""
-    from tests.conftest import database_url  # conftest imports tests.browser: import late
-
-    return {
-        "SECRET_KEY": "a11y-secret",
-        "DATABASE_URL": database_url(folder),
-        "UPLOAD_DIR": str(folder / "uploads"),
-        "RATELIMIT_ENABLED": False,
-        "SUBMIT_MIN_SECONDS": 0,
-        "MIN_IMAGE_SIDE": 64,
-        "JOB_BACKEND": "sync",
-        "JOB_STALE_SECONDS": 10**6,
-        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
-        "LOG_FORMAT": "none",
-    }
+# Over the test defaults (tests/conftest.py): served on loopback under its own address, jobs
+# run inline, a running export stays held, requests small enough to send one too large.
+SETTINGS = {
+    "SERVER_NAME": None,
+    "SUBMIT_MIN_SECONDS": 0,
+    "JOB_BACKEND": "sync",
+    "JOB_STALE_SECONDS": 10**6,
+    "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
+    "LOG_FORMAT": "none",
+}
 
 
 @contextmanager
 def served_site(folder: Path, **overrides) -> Iterator[Site]:
     """Serve a seeded app on loopback for the duration of the block."""
-    app = create_app({**settings(folder), **overrides})
-    app.register_blueprint(error_pages)
-    with app.app_context():
-        db.create_all()
-    try:
+    from tests.conftest import running_app  # conftest imports tests.browser: import late
+
+    with running_app(folder, **{**SETTINGS, **overrides}) as app:
+        app.register_blueprint(error_pages)
         with served(app) as url:
             staff = make_staff(app, "admin", "curator", "printer", decider=True, login="sweeper")
             site = Site(app, url, staff)
             with app.app_context():
                 site.ids = seed(db.session.get(User, staff.id))
             yield site
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
 
 
 def seed(me: User) -> dict[str, object]:
