@@ -13,6 +13,8 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,19 @@ def browser():
         browser.close()
 
 
+@contextmanager
+def served(app) -> Iterator[str]:
+    """Serve ``app`` on loopback from a thread for the block; yield its address."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
 @pytest.fixture
 def live_app(tmp_path):
     """The app with its own database and files, served by a threaded server on loopback."""
@@ -77,13 +92,9 @@ def live_app(tmp_path):
     )
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=10)
+    with served(app) as url:
+        app.config["LIVE_URL"] = url
+        yield app
     with app.app_context():
         db.session.remove()
         db.drop_all()
