@@ -5,6 +5,11 @@ Only ``page.keyboard`` moves focus or presses anything; these helpers read the p
 
 from __future__ import annotations
 
+import contextlib
+
+# How long a new page may take to place its focus (autofocus waits for the first rendering).
+FOCUS_WAIT_MS = 2000
+
 # Where focus is, whether it is still in the page, and how its ring looks: the computed
 # outline of the focused element and the colour behind it (the first opaque ancestor).
 _FOCUS_STATE = """() => {
@@ -58,6 +63,15 @@ def focus_state(page) -> dict:
 def assert_focus_shown(page, step: str) -> dict:
     """Assert focus is on an element in the page (not the body, not removed) and that it
     shows a focus ring at least 2 px wide with 3:1 contrast against what is behind it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    # A new page's autofocus lands at its first rendering, which may come after "load": give
+    # it that moment (a page that never places focus still fails below).
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement !== document.body",
+            timeout=FOCUS_WAIT_MS,
+        )
     state = focus_state(page)
     assert state["where"] not in (None, "BODY", "HTML"), f"{step}: focus is lost ({state})"
     assert state["connected"] and state["shown"], f"{step}: focus is on a gone element {state}"
