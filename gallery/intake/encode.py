@@ -85,21 +85,18 @@ def encode_print_source(im: Image.Image, master_format: str) -> tuple[int, bytes
 
 
 def make_previews(
-    im: Image.Image,
-    sizes: dict[int, tuple[int, int]] | None = None,
-    *,
-    resample: Image.Resampling = Image.Resampling.LANCZOS,
+    im: Image.Image, sizes: dict[int, tuple[int, int]] | None = None
 ) -> dict[int, Image.Image]:
     """Resize for every preview width, largest first, each from the previous (cheaper) one.
 
     ``sizes`` defaults to the previews of ``im`` itself; a vector work passes those of its
-    master, made from a smaller render, and its own ``resample`` filter.
+    master, made from a smaller render.
     """
     previews: dict[int, Image.Image] = {}
     source = im
     for nominal, size in (sizes or derivative_sizes(*im.size)).items():
         if size != source.size:
-            source = source.resize(size, resample, reducing_gap=REDUCING_GAP)
+            source = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
             strip_metadata(source)
         previews[nominal] = source
     return previews

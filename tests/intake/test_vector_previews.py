@@ -15,6 +15,7 @@ from PIL import Image
 
 from gallery.intake import process_image
 from gallery.intake.limits import derivative_sizes
+from gallery.intake.vector.intake import area_average
 from tests.vector_files import inkscape_svg, pdf_drawing
 
 
@@ -59,3 +60,29 @@ def test_a_pdf_master_has_transparency_only_when_the_drawing_has(opaque: bool) -
     assert master.mode == ("RGB" if opaque else "RGBA")
     corner = master.convert("RGBA").getpixel((0, 0))
     assert corner[3] == (255 if opaque else 0)
+
+
+@pytest.mark.parametrize(
+    "size",
+    [(1280, 1280), (1280, 853), (1280, 7), (960, 1280)],
+    ids=["square", "odd", "thin", "tall"],
+)
+def test_smaller_previews_have_the_sizes_asked_and_keep_edge_colours(size) -> None:
+    """Area averaging gives each asked size; half-transparent edges keep their colour."""
+    # Opaque red on the left, fully transparent (black underneath) on the right; the edge falls
+    # inside an averaging block (an odd column), so shrunk edge pixels mix red with nothing: they
+    # must come out half-transparent red, never a darker red.
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    image.paste((220, 20, 20, 255), (0, 0, size[0] // 2 + 1, size[1]))
+    sizes = derivative_sizes(size[0] * 2, size[1] * 2)
+    _largest, *smaller = sizes
+    shrunk = area_average(image, {width: sizes[width] for width in smaller})
+    assert {width: preview.size for width, preview in shrunk.items()} == {
+        width: sizes[width] for width in smaller
+    }
+    for preview in shrunk.values():
+        pixels = np.asarray(preview, dtype=np.int64)
+        visible = pixels[..., 3] >= 64
+        assert visible.any()
+        assert (pixels[visible][:, 0] >= 200).all(), "an edge darkened"
+        assert (pixels[visible][:, 1:3] <= 40).all()

@@ -148,17 +148,7 @@ class _Renders:
         top = make_previews(preview, sizes={largest: sizes[largest]})[largest]
         encoding = self.pool.submit(encode_webp, top)
         previews = {largest: top}
-        if smaller:
-            # Area averaging: the smaller previews are the render drawn at their size with
-            # supersampling (closer to resvg's own render at 640 px than Lanczos: 41.1 against
-            # 39.8 dB PSNR on the bench sticker), and 3-5x cheaper.
-            previews.update(
-                make_previews(
-                    top,
-                    sizes={width: sizes[width] for width in smaller},
-                    resample=Image.Resampling.BOX,
-                )
-            )
+        previews.update(area_average(top, {width: sizes[width] for width in smaller}))
         webp = {width: encode_webp(previews[width]) for width in smaller}
         return {
             "blank": False,
@@ -177,6 +167,30 @@ class _Renders:
         if not has_alpha:
             image = image.convert("RGB")
         return encode_master(image, lossless_source=True, srgb_tagged=False).data
+
+
+def area_average(image: Image.Image, sizes: dict[int, tuple[int, int]]) -> dict[int, Image.Image]:
+    """Shrink ``image`` to each size (largest first, each from the one before) by area averaging.
+
+    Area averaging makes the smaller previews the render drawn at their size with supersampling
+    (closer to resvg's own render at 640 px than Lanczos: 41.1 against 39.8 dB PSNR on the bench
+    sticker). A whole-factor step, the usual case (1280 -> 640 -> 320), is Pillow's reduce(), a
+    third of the cost of the same box resize. Averaging runs on premultiplied pixels, so
+    transparent edges keep their colour instead of darkening; converting once for the whole
+    chain spares the conversion Pillow would otherwise make at every step.
+    """
+    premultiplied = image.mode == "RGBA"
+    source = image.convert("RGBa") if premultiplied else image
+    shrunk = {}
+    for width, size in sizes.items():
+        factor = source.width // size[0]
+        whole = factor > 1 and source.width == size[0] * factor
+        if whole and -(-source.height // factor) == size[1]:
+            source = source.reduce(factor)
+        elif source.size != size:
+            source = source.resize(size, Image.Resampling.BOX)
+        shrunk[width] = source.convert("RGBA") if premultiplied else source
+    return shrunk
 
 
 def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
