@@ -14,7 +14,8 @@ JPEG_QUALITY = 92
 WEBP_QUALITY = 82
 # libwebp effort 0-6. At q82 on 1280 px previews (a photo, flat RGBA art, a rendered SVG and
 # PDF) effort 2 encodes 1.5-4x faster than libwebp's default 4 at the same or higher PSNR, for
-# 0-9 % more bytes; 1 and 0 cost 10-40 % more bytes on flat art for little more speed.
+# 0-9 % more bytes. Effort 1 would save another 10-50 % of the time on drawings, but at 7-18 %
+# more bytes for every visitor; effort 0 can cost ten times the bytes on flat art.
 WEBP_METHOD = 2
 PNG_COMPRESS_LEVEL = 6
 # resize() first shrinks by an integer factor with reduce() while the scale exceeds this gap:
