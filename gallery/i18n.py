@@ -12,6 +12,7 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 from flask import current_app, has_request_context, request
+from flask_babel import format_decimal
 
 LANGUAGE_COOKIE = "lang"
 
@@ -58,3 +59,15 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def decimal(value: float | int | None, digits: int = 1) -> str:
+    """Return ``value`` rounded to ``digits`` places as the reader writes numbers.
+
+    The decimal separator is the language's (33,9 in Russian, German, French and Spanish;
+    33.9 in English) and a whole number has no fraction (90, not 90.0).
+    """
+    if value is None or value == "":
+        return ""
+    pattern = "#,##0." + "#" * digits if digits > 0 else "#,##0"
+    return format_decimal(round(float(value), digits), format=pattern)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_translations
+from jinja2 import is_undefined
 from werkzeug.routing import BuildError
 
 from gallery.focus import error_id, field_aria, form_errors, take_focus
-from gallery.i18n import LANGUAGE_NAMES
+from gallery.i18n import LANGUAGE_NAMES, decimal
 
 
 def register_template_globals(app: Flask) -> None:
@@ -15,6 +16,7 @@ def register_template_globals(app: Flask) -> None:
 
     app.jinja_env.filters["localdate"] = format_date
     app.jinja_env.filters["localdatetime"] = format_datetime
+    app.jinja_env.filters["decimal"] = decimal_filter
     app.jinja_env.globals["current_path"] = current_path
     for helper in (error_id, field_aria, form_errors, take_focus):
         app.jinja_env.globals[helper.__name__] = helper
@@ -39,6 +41,11 @@ def register_template_globals(app: Flask) -> None:
         """
         submit = url_for("submissions.submit") if has_request_context() else None
         return {"static_copy": False, "submit_url": submit}
+
+
+def decimal_filter(value: object, digits: int = 1) -> str:
+    """``decimal`` for templates: a value the template does not have shows as nothing."""
+    return "" if is_undefined(value) else decimal(value, digits)  # type: ignore[arg-type]
 
 
 def current_path() -> str:

@@ -275,7 +275,7 @@ def test_sheet_previews_are_labelled_in_russian(app):
     with app.test_request_context(headers={"Accept-Language": "ru"}):
         texts = preview_texts()
         svg = sheet_svg(layout, sheet, layout.defaults, image_url=lambda p: "/a.png", texts=texts)
-    assert f"<title>{layout.name}, лист 1</title>" in svg
+    assert "<title>Avery L7160 / J8160, 21 этикетка 63,5 × 38,1 мм, лист 1</title>" in svg
     assert "Низкое разрешение:" in svg
 
 
@@ -323,3 +323,18 @@ def test_each_language_has_its_pages_switcher_name_dates_and_plurals(app, client
             assert same_form == (wanted[i] == wanted[j]), (code, forms)
     if code != "en":
         assert forms[0] != "1 sheet"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("en", "33.9 · 90 · 1,234.5"), ("ru", "33,9 · 90 · 1 234,5"), ("de", "33,9 · 90 · 1.234,5")],
+)
+def test_measurements_are_written_as_each_language_writes_numbers(app, code, expected):
+    """Millimetres and megabytes use the reader's decimal separator, without a needless ".0"."""
+    from flask_babel import force_locale
+
+    from gallery.i18n import decimal
+
+    with app.test_request_context(), force_locale(code):
+        shown = " · ".join(decimal(value) for value in (33.94, 90.0, 1234.5))
+    assert shown.replace("\u00a0", " ").replace("\u202f", " ") == expected

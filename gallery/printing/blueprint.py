@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from gallery.printing import export_views, singles_views, views
+from gallery.printing import export_views, names, singles_views, views
 
 bp = Blueprint("printing", __name__, url_prefix="/print")
 bp.context_processor(views.choice_helpers)
+# App-wide: the pack pages name the export a pack was made from too.
+bp.add_app_template_global(names.export_title, "export_title")
+bp.add_app_template_filter(names.shown, "shown")
 
 # Choosing works and a layout, the true-size preview, starting an export.
 bp.add_url_rule("", "index", views.index)

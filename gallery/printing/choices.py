@@ -22,6 +22,7 @@ from gallery.printing.engine.options import ExportOptions
 from gallery.printing.engine.plan import Placement, SheetPlan
 from gallery.printing.engine.preview import PreviewTexts, sheet_svg
 from gallery.printing.forms import ExportForm, read_items
+from gallery.printing.names import shown
 
 LAYOUT_RESULTS = 100  # layouts listed for one search (1,700 gLabels sheets would be unusable)
 PREVIEW_SHEETS = 10
@@ -60,7 +61,7 @@ def read_choices(formdata: MultiDict | None, *, csrf: bool = False) -> Choices:
     layout = catalog.get_layout(requested) or _first_layout(layouts)
     if layout not in layouts:
         layouts.insert(0, layout)
-    form.layout.choices = [SelectChoice(lay.id, lay.name) for lay in layouts]
+    form.layout.choices = [SelectChoice(lay.id, shown(lay.name)) for lay in layouts]
     form.layout.data = layout.id
     if form.defaults_for.data != layout.id:
         form.use_defaults(layout, keep_calibration=sent)
@@ -157,7 +158,7 @@ def preview_texts() -> PreviewTexts:
     """Return the preview's words in the reader's language."""
     return PreviewTexts(
         sheet_title=lambda layout, number: _(
-            "%(layout)s, sheet %(number)s", layout=layout, number=number
+            "%(layout)s, sheet %(number)s", layout=shown(layout), number=number
         ),
         low_resolution=lambda dpi: _(
             "Low resolution: %(dpi)s dpi at this size; prints may look blurry", dpi=dpi

@@ -18,6 +18,7 @@ from gallery.permissions import can_print
 from gallery.printing import catalog, operations, singles_ops
 from gallery.printing.engine.singles import SinglesOptions
 from gallery.printing.forms import SinglesForm, read_items
+from gallery.printing.names import shown
 
 
 @dataclass
@@ -38,7 +39,7 @@ def read_singles(formdata: MultiDict | None, *, csrf: bool = False) -> SinglesCh
     sent = formdata is not None and "defaults_for" in formdata
     form = SinglesForm(formdata=formdata if sent else None, meta={"csrf": csrf})
     presets = sorted(catalog.all_presets().values(), key=lambda p: p.id != "generic-die-cut")
-    form.preset.choices = [SelectChoice(p.id, p.name) for p in presets]
+    form.preset.choices = [SelectChoice(p.id, shown(p.name)) for p in presets]
     preset = catalog.get_preset(form.preset.data or "")
     if preset is None and not sent and presets:
         preset = presets[0]

@@ -10,6 +10,7 @@ from flask_babel import format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from gallery.i18n import decimal
 from gallery.models import Licence
 from gallery.printing.engine.layouts import PAPER_SIZES
 
@@ -128,7 +129,7 @@ def paper_label(width_mm: float | None, height_mm: float | None) -> str:
     """Return the paper a pack needs, e.g. "A4 (210 × 297 mm)", from its measured page size."""
     if not width_mm or not height_mm:
         return ""
-    size = f"{width_mm:g} × {height_mm:g} mm"
+    size = gettext("%(w)s × %(h)s mm", w=decimal(width_mm), h=decimal(height_mm))
     for name, (w, h) in PAPER_SIZES.items():
         short, long = sorted((width_mm, height_mm))
         if abs(min(w, h) - short) < 1 and abs(max(w, h) - long) < 1:

@@ -221,7 +221,7 @@ def test_print_preview_warns_about_cut_lines_on_touching_labels(printer, works):
     query = form_query("avery-l7160", works, copies, cut_lines="y", bleed_mm="0")
     html = printer.get("/print/preview", query_string=query).get_data(as_text=True)
     assert "Cut lines close together" in html
-    assert "two cut lines are 0.0 mm apart" in html
+    assert "two cut lines are 0 mm apart" in html
 
 
 def test_low_resolution_singles_are_warned_about(app, printer):

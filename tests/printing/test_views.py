@@ -103,7 +103,7 @@ def test_export_runs_is_listed_with_options_and_downloads_a_credited_pdf(app, pr
     listing = printer.get("/print/exports").get_data(as_text=True)
     assert "A4 sticker paper, 6 squares 90" in listing
     assert "credit on the sticker" in listing and "crop marks" in listing
-    assert "bleed 2.0 mm" in listing and "1 work in low resolution" in listing
+    assert "bleed 2 mm" in listing and "1 work in low resolution" in listing
 
     pdf = printer.get(f"/print/exports/{export_id}/download")
     assert pdf.mimetype == "application/pdf"
