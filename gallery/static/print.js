@@ -71,8 +71,12 @@
 
   function replaceInPlace(id, status, bar) {
     // Swap the part of the page the export's end changes, then focus what comes next: the
-    // download link, or the error. Reloading would drop the reader's place and focus.
+    // download link, or the error. Reloading would drop the reader's place and focus. In a
+    // list (data-refresh-focus="within") focus moves only if it was in the swapped part:
+    // a printer reading another row stays where they are, and hears the news.
     var old = document.getElementById(id);
+    var moveFocus = bar.getAttribute("data-refresh-focus") !== "within" ||
+      (old !== null && old.contains(document.activeElement));
     return fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
@@ -83,7 +87,10 @@
         if (!old || !fresh) { throw new Error("nothing to replace"); }
         fresh = document.importNode(fresh, true);
         old.replaceWith(fresh);
-        focusWithin(fresh, status.state === "done" ? "a.button" : ".error") || focusWithin(fresh, "h1");
+        if (moveFocus) {
+          focusWithin(fresh, status.state === "done" ? "a.button" : ".error") ||
+            focusWithin(fresh, "h1") || focusWithin(fresh, "a[href]");
+        }
         say(bar, status.state === "done" ? "done" : "failed", {}, status.state !== "done");
       });
   }

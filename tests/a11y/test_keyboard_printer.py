@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gallery.models import Licence, WorkState
+from gallery.models import ExportState, Licence, WorkState
 from tests.a11y.keyboard import (
     assert_focus_shown,
     live_text,
@@ -11,7 +11,7 @@ from tests.a11y.keyboard import (
     wait_for_new_announcement,
 )
 from tests.a11y.test_keyboard_curators import russian
-from tests.factories import make_staff, series_png, store_work
+from tests.factories import make_export, make_staff, series_png, store_work
 
 BLEED = "input[name='bleed_mm']"
 
@@ -78,3 +78,54 @@ def test_a_printer_makes_and_downloads_an_export_by_keyboard(page, live_app):
     with page.expect_download(timeout=120_000) as download:
         page.keyboard.press("Enter")
     assert download.value.path().read_bytes().startswith(b"%PDF")
+
+
+def test_the_exports_list_swaps_in_a_finished_export_and_leaves_focus_where_it_is(page, live_app):
+    """An export ending while the printer reads the list: its row is swapped in place (the
+    page is not reloaded), its end is said, and focus stays on the link the printer is on;
+    a printer whose focus is in that row is taken to its download link instead."""
+    work = store_work(image=series_png(0), state=WorkState.PUBLISHED_SELECTED, app=live_app)
+    others = make_export(works=[work], state=ExportState.RUNNING, progress=1, total=2, app=live_app)
+    mine = make_export(works=[work], state=ExportState.RUNNING, progress=1, total=2, app=live_app)
+    russian(page, live_app)
+    log_in_by_keyboard(page, make_staff(live_app, "printer"))
+    page.goto("/print/exports")
+    page.evaluate("() => { window.stillTheSamePage = true; }")
+
+    # Reading the top of the page when another export ends: focus and place stay.
+    tab_to(page, "main a[href='/print']")
+    finish(live_app, others.id)
+    said = wait_for_new_announcement(page, "")
+    while "готов" not in said:
+        said = wait_for_new_announcement(page, said)
+    assert said == f"Экспорт {others.id} готов, его можно скачать.", said
+    page.wait_for_selector(f"#export-{others.id} a.button")
+    assert page.evaluate("() => window.stillTheSamePage === true")
+    state = assert_focus_shown(page, "the list after another export ended")
+    assert state["text"] == "Новый экспорт", state
+
+    # In the row of the export that ends: its download link takes focus.
+    tab_to(page, f"#export-{mine.id} a[href='/print/exports/{mine.id}']")
+    finish(live_app, mine.id)
+    page.wait_for_function("() => document.activeElement.matches('a.button')")
+    state = assert_focus_shown(page, "the download link of the row that ended")
+    assert state["text"] == "Скачать PDF", state
+    assert page.evaluate("() => window.stillTheSamePage === true")
+
+
+def finish(app, export_id: int) -> None:
+    """Mark a running export done with a stored PDF, as its job does when it ends."""
+    from gallery.extensions import db
+    from gallery.models import Export
+    from gallery.storage.files import get_storage
+    from tests.factories.files import pdf_bytes
+
+    with app.app_context():
+        export = db.session.get(Export, export_id)
+        data = pdf_bytes(pages=2)
+        export.pdf_key = f"exports/export-{export_id}.pdf"
+        get_storage().write(export.pdf_key, data)
+        export.pdf_size, export.sheets = len(data), 2
+        export.progress = export.total = 2
+        export.state = ExportState.DONE
+        db.session.commit()
