@@ -87,8 +87,28 @@
     queue.forEach(preload);
     if (!shown) {
       if (queue.length) { next(); }
-      else { window.location.reload(); }  // nothing left: let the server say so
+      else { showWhatIsLeft(); }  // nothing left: let the server say so
     }
+  }
+
+  function showWhatIsLeft() {
+    // Fetch the server's page and swap its main part in, focusing what it says (no pair left):
+    // a reload would put focus back at the top of the page, with nothing read out. If the
+    // server has a pair after all (one came free), the page is loaded anew instead.
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
+        if (!fresh || !fresh.querySelector("[data-pairs-end]")) { throw new Error("a pair is back"); }
+        document.getElementById("main").replaceWith(document.importNode(fresh, true));
+        var message = document.querySelector("[data-pairs-end]");
+        message.setAttribute("tabindex", "-1");
+        message.focus();
+      })
+      .catch(function () { window.location.reload(); });
   }
 
   function answer(button) {

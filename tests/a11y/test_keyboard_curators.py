@@ -99,3 +99,23 @@ def test_a_curator_judges_ten_pairs_by_keyboard(page, live_app):
             break
         page.wait_for_timeout(100)
     assert count(live_app, Comparison) == 10
+
+
+def test_after_the_last_pair_focus_is_on_what_the_page_says_next(page, live_app):
+    """Three works make three pairs: after the third answer the page is not reloaded; the
+    server's "no pair is left" message is swapped in and has focus, so it is read out."""
+    works(live_app, 3)
+    russian(page, live_app)
+    log_in_by_keyboard(page, make_staff(live_app, "curator"))
+    page.goto("/curate/pairs?pool=judging")
+    page.evaluate("() => { window.stillTheSamePage = true; }")
+    tab_to(page, "#pick-left")
+    for _ in range(3):
+        before = live_text(page)
+        page.keyboard.press("Enter")
+        wait_for_new_announcement(page, before)
+    page.wait_for_function("() => document.activeElement.id === 'pairs-left'")
+    state = assert_focus_shown(page, "the end of the pairs")
+    assert state["text"].startswith("В этой подборке для вас не осталось пар"), state
+    assert page.evaluate("() => window.stillTheSamePage === true")
+    assert count(live_app, Comparison) == 3
