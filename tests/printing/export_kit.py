@@ -134,3 +134,21 @@ def embedded_ppi(pdf: bytes) -> list[tuple[float, float]]:
                 src_w, src_h = image["srcsize"]
                 found.append((src_w / width_in, src_h / height_in))
     return found
+
+
+def singles_form(token: str, works: list[int], **changes) -> dict:
+    """Return the singles form as the browser sends "Create PDF"."""
+    data = {
+        "csrf_token": token,
+        "preset": "generic-die-cut",
+        "defaults_for": "generic-die-cut",
+        "size_mm": "60",
+        "shape": "circle",
+        "bleed_mm": "2",
+        "credit": "on",
+        "cmyk": "y",
+        "work": [str(w) for w in works],
+    }
+    data.update({f"copies-{w}": "2" for w in works})
+    data.update(changes)
+    return data

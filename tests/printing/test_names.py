@@ -11,16 +11,15 @@ from gallery.extensions import db
 from gallery.models import Export, WorkState
 from gallery.printing import catalog, names
 from gallery.printing.engine import layouts, presets
-from tests.conftest import csrf_token_in, log_in_as
+from tests.conftest import csrf_token_in
 from tests.factories import store_work
 from tests.printing.export_kit import (
     ONE_SQUARE,
-    close_app,
     export_id_from,
     form_query,
-    make_app,
     post_export,
     sharp_jpeg,
+    singles_form,
 )
 
 RUSSIAN = {"Accept-Language": "ru"}
@@ -38,24 +37,9 @@ def test_every_shipped_layout_and_preset_has_its_words_marked_for_translation() 
 
 
 @pytest.fixture
-def app(tmp_path):
-    """An app whose export jobs run inline."""
-    app = make_app(tmp_path)
-    yield app
-    close_app(app)
-
-
-@pytest.fixture
 def works(app) -> list[int]:
     """One credited work, selected for print."""
     return [store_work(image=sharp_jpeg(), credit="Jane Doe", state=WorkState.SELECTED, app=app).id]
-
-
-@pytest.fixture
-def printer(app, client):
-    """The client, logged in as a print volunteer."""
-    log_in_as(client, app, "printer")
-    return client
 
 
 def test_the_print_page_names_shipped_layouts_in_the_readers_language(printer) -> None:
@@ -93,7 +77,7 @@ def test_an_export_keeps_its_english_name_and_is_shown_translated(app, printer, 
     assert "Aufkleberpapier A4, 6 Quadrate 90 × 90 mm" in listing
 
     token = csrf_token_in(printer.get("/print/singles").text)
-    singles = printer.post("/print/singles", data=_singles_form(token, works))
+    singles = printer.post("/print/singles", data=singles_form(token, works))
     assert singles.status_code == 303, singles.text
     listing = html.unescape(printer.get("/print/exports", headers=RUSSIAN).text)
     assert "Стикеры с вырубкой по одному, 60 мм" in listing
@@ -118,19 +102,3 @@ def test_an_operators_own_layout_keeps_its_own_words(app, printer, tmp_path) -> 
     with app.test_request_context(headers={"Accept-Language": "de"}):
         assert names.shown("Home or office printer") == "Heim- oder Bürodrucker"
         assert names.shown("Home or office printer (ours)") == "Home or office printer (ours)"
-
-
-def _singles_form(token: str, works: list[int]) -> dict:
-    """Return the singles form as "Create PDF" sends it: 60 mm circles, one copy each."""
-    data = {
-        "csrf_token": token,
-        "preset": "generic-die-cut",
-        "defaults_for": "generic-die-cut",
-        "size_mm": "60",
-        "shape": "circle",
-        "bleed_mm": "2",
-        "credit": "on",
-        "work": [str(w) for w in works],
-    }
-    data.update({f"copies-{w}": "1" for w in works})
-    return data

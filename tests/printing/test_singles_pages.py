@@ -13,16 +13,13 @@ from gallery.extensions import db
 from gallery.models import Export, ExportKind, ExportState, WorkState
 from tests.conftest import csrf_token_in, log_in_as
 from tests.factories import store_work
-from tests.printing.export_kit import close_app, form_query, make_app, sharp_jpeg, small_png
+from tests.printing.export_kit import (
+    form_query,
+    sharp_jpeg,
+    singles_form,
+    small_png,
+)
 from tests.printing.render_kit import mm, png_master
-
-
-@pytest.fixture
-def app(tmp_path):
-    """An app whose export jobs run inline."""
-    app = make_app(tmp_path)
-    yield app
-    close_app(app)
 
 
 @pytest.fixture
@@ -139,31 +136,6 @@ def test_sheet_export_with_cmyk_and_the_home_preset(app, runner, works, tmp_path
                 assert str(found) == space
 
 
-@pytest.fixture
-def printer(app, client):
-    """The client, logged in as a print volunteer."""
-    log_in_as(client, app, "printer")
-    return client
-
-
-def _form(token: str, works: list[int], **changes) -> dict:
-    """Return the singles form as the browser sends "Create PDF"."""
-    data = {
-        "csrf_token": token,
-        "preset": "generic-die-cut",
-        "defaults_for": "generic-die-cut",
-        "size_mm": "60",
-        "shape": "circle",
-        "bleed_mm": "2",
-        "credit": "on",
-        "cmyk": "y",
-        "work": [str(w) for w in works],
-    }
-    data.update({f"copies-{w}": "2" for w in works})
-    data.update(changes)
-    return data
-
-
 def test_singles_page_plans_and_starts_an_export(app, printer, works):
     """The page lists the selected works ticked, each sticker's cut and size; "Create PDF"
     makes the export, whose page offers both files and shows the preflight."""
@@ -172,7 +144,7 @@ def test_singles_page_plans_and_starts_an_export(app, printer, works):
     assert page.status_code == 200
     assert html.count('name="work"') >= 3 and "round its outline" in html
     assert "Sticker print shop, die-cut singles" in html
-    response = printer.post("/print/singles", data=_form(csrf_token_in(html), works))
+    response = printer.post("/print/singles", data=singles_form(csrf_token_in(html), works))
     assert response.status_code == 303, response.get_data(as_text=True)
     shown = printer.get(response.headers["Location"]).get_data(as_text=True)
     assert "Die-cut singles, 60 mm" in shown and "6 stickers, one per page" in shown
@@ -203,7 +175,7 @@ def test_singles_page_plans_and_starts_an_export(app, printer, works):
 def test_singles_form_refuses_bad_choices_with_422(printer, works, changes, message):
     """Bad input comes back on the page with a specific message, never a 500."""
     token = csrf_token_in(printer.get("/print/singles").get_data(as_text=True))
-    response = printer.post("/print/singles", data=_form(token, works, **changes))
+    response = printer.post("/print/singles", data=singles_form(token, works, **changes))
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
 
