@@ -37,6 +37,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from gallery import memory
 from gallery.intake import Limits, process_image
 from gallery.intake.encode import (
     JPEG_QUALITY,
@@ -263,6 +264,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=("raster", "vector"))
     args = parser.parse_args()
+    # The heap set up as in every app process (create_app), where uploads are taken.
+    memory.keep_freed_memory_for_reuse()
     limits = Limits(min_side=1)
     cases = {
         "jpeg 4896x3264 q90+EXIF": photo_jpeg(),

@@ -317,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
         make_sources(args.folder, seed=args.seed, count=n, low=low, high=high, kinds=kinds)
         return 0
     if args.case:
+        # The heap set up as in every app process (create_app), where exports run.
+        from gallery import memory
+
+        memory.keep_freed_memory_for_reuse()
         print(json.dumps(run_case(args.case, args.folder, args.count)))
         return 0
     folder = RESULTS / f"print-{'quick' if args.quick else 'full'}-{'-'.join(kinds)}-{args.seed}"

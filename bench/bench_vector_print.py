@@ -137,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         make_sources(args.folder)
         return 0
     if args.case:
+        # The heap set up as in every app process (create_app), where exports run.
+        from gallery import memory
+
+        memory.keep_freed_memory_for_reuse()
         print(run_case(args.case, args.folder, args.mm))
         return 0
     folder = RESULTS / "vector-print"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from gallery import config
+from gallery import config, memory
 from gallery.caching import register_caching
 from gallery.extensions import babel, csrf, db, limiter, login_manager
 from gallery.i18n import select_locale
@@ -20,6 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load_config(app, test_config)
     # First, so every line the app logs, from building it on, is written the configured way.
     configure_logging(app)
+    # Uploads and exports make big short-lived pixel buffers on every request that has them.
+    memory.keep_freed_memory_for_reuse()
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)

@@ -20,6 +20,7 @@ from PIL import Image, ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from gallery import memory
 from gallery.printing.engine import pdfpost, pdfx, raster
 from gallery.printing.engine.fonts import FONT_STACK, fit_line
 from gallery.printing.engine.options import Mode, Shape
@@ -234,6 +235,9 @@ def render_export(
         if progress:
             progress(number + 1, total)
     credits = _credits_html(sheets, credits_heading, anonymous_label)
+    # Preparing rasters left freed but resident heap behind: give it back before WeasyPrint
+    # lays out the pages on top (the export's memory peak).
+    memory.release_freed_memory()
     # WeasyPrint holds the whole laid-out document in memory (~4.5 MB a sheet of 48): render
     # a few sheets at a time; pdfpost joins the parts and keeps one copy of each image.
     parts = []

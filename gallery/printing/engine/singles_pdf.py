@@ -22,7 +22,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 from PIL import Image
 
-from gallery.printing.engine import memory, pdfpost, pdfx, raster
+from gallery import memory
+from gallery.printing.engine import pdfpost, pdfx, raster
 from gallery.printing.engine.geometry import Box
 from gallery.printing.engine.singles import Single, SinglesOptions
 from gallery.printing.engine.singles_fit import Resolved, resolve
