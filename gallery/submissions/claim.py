@@ -32,6 +32,8 @@ def _load(token: str) -> Entry:
 # nothing of the entry (the language code, a staff login), and that directive would also
 # clear the cookies of every other site under the same parent domain. See the README.
 FORGET_SITE_DATA = '"cache", "storage"'
+# The withdrawal form's field names start with this ("withdraw-confirm"); deletion's do not.
+WITHDRAW_PREFIX = "withdraw"
 
 
 def show(token: str):
@@ -53,16 +55,18 @@ def show(token: str):
         entry=entry,
         token=token,
         form=form,
-        confirm=ConfirmForm(),
+        # Two forms on one page: the withdrawal's fields carry a prefix, so no id is repeated.
+        withdraw=ConfirmForm(prefix=WITHDRAW_PREFIX),
+        remove=ConfirmForm(),
         status=artist_status,
         print_width_mm=print_width_mm,
     )
     return page, 422 if form.is_submitted() else 200
 
 
-def _confirmed() -> bool:
+def _confirmed(prefix: str = "") -> bool:
     """Tell whether the POST carries a valid CSRF token and the ticked confirmation box."""
-    form = ConfirmForm()
+    form = ConfirmForm(prefix=prefix)
     return form.validate_on_submit() and bool(form.confirm.data)
 
 
@@ -74,7 +78,7 @@ def _back_to_entry(token: str):
 def withdraw(token: str):
     """Withdraw every work of the entry from curation, the site and print."""
     entry = _load(token)
-    if not _confirmed():
+    if not _confirmed(WITHDRAW_PREFIX):
         flash(_("Please tick “Yes, I am sure” to withdraw."), "error")
         return _back_to_entry(token)
     withdraw_entry(entry)

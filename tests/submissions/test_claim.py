@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from gallery.extensions import db
@@ -67,13 +69,22 @@ def test_withdraw_needs_confirmation_then_withdraws_every_work(app, artist, clie
     """Withdrawing asks for confirmation, then every work is withdrawn."""
     claim = submitted(artist, make_image)
     csrf = hidden_value(client.get(claim).get_data(as_text=True), "csrf_token")
-    client.post(f"{claim}/withdraw", data={"csrf_token": csrf})
+    client.post(f"{claim}/withdraw", data={"withdraw-csrf_token": csrf})
     with app.app_context():
         assert {w.status for w in db.session.scalars(select(Work))} == {WorkStatus.NEW}
-    client.post(f"{claim}/withdraw", data={"csrf_token": csrf, "confirm": "y"})
+    client.post(f"{claim}/withdraw", data={"withdraw-csrf_token": csrf, "withdraw-confirm": "y"})
     with app.app_context():
         assert {w.status for w in db.session.scalars(select(Work))} == {WorkStatus.WITHDRAWN}
     assert "Withdrawn" in client.get(claim).get_data(as_text=True)
+
+
+def test_the_claim_pages_forms_repeat_no_id(artist, client, make_image):
+    """Edit, withdraw and delete share one page: each label points at its own box."""
+    claim = submitted(artist, make_image)
+    html = client.get(claim).get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert {"withdraw-confirm", "confirm"} <= set(ids)
 
 
 def test_delete_removes_rows_and_files(app, artist, client, make_image):

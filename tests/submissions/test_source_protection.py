@@ -115,7 +115,8 @@ def test_deleting_tells_the_browser_to_forget_the_site_but_not_its_cookies(app, 
     # Only the delete answer carries it: withdrawing keeps the entry and the pages.
     other = claimed_again(app)
     token = csrf_token_in(client.get(other).get_data(as_text=True))
-    withdrawn = client.post(f"{other}/withdraw", data={"csrf_token": token, "confirm": "y"})
+    data = {"withdraw-csrf_token": token, "withdraw-confirm": "y"}
+    withdrawn = client.post(f"{other}/withdraw", data=data)
     assert "Clear-Site-Data" not in withdrawn.headers
 
 
