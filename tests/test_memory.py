@@ -45,9 +45,7 @@ print(json.dumps(faults))
 
 def faults_per_encode(tmp_path: Path, **environment: str) -> list[int]:
     """Build the app in a fresh interpreter and return the page faults of three encodes."""
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUNABLES"))}
     env.update(
         GALLERY_DATABASE_URL=database_url(tmp_path),
         GALLERY_UPLOAD_DIR=str(tmp_path / "uploads"),
