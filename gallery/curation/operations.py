@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from gallery.curation.deliberation.conflicts import refuse_if_conflicted
+from gallery.curation.deliberation.conflicts import has_conflict, refuse_if_conflicted
 from gallery.database import dialect_insert
 from gallery.extensions import db
 from gallery.lifecycle.deletion import delete_entry, delete_works
@@ -105,6 +105,10 @@ def decision_refusal(*, work: Work, action: DecisionAction, by: User | None):
         return _l("The artist withdrew this work; it cannot be changed.")
     if by is not None and not can_decide(by, work):
         return _l("You do not have the right to decide on works.")
+    if by is not None and has_conflict(by, work):
+        return _l(
+            "You declared a conflict of interest with this entry: others decide on its works."
+        )
     if action == DecisionAction.PUBLISHED and not work.entry.consent_publish:
         return _l("The artist did not allow publishing on the website.")
     if action == DecisionAction.SELECTED and not work.entry.consent_print:

@@ -35,6 +35,8 @@ from gallery.models import (
     PairReservation,
     PairwiseStrength,
     Vote,
+    Work,
+    WorkStatus,
 )
 from tests.curation.pages import csrf, grid_ids, post
 from tests.factories import (
@@ -294,3 +296,32 @@ def test_withdrawing_lets_the_curator_judge_again(ctx):
     assert db.session.scalar(select(Vote.id)) is None
     cast_vote(user=me, work=work, score=2)
     assert db.session.scalar(select(Vote.score)) == 2
+
+
+def test_a_decider_with_a_conflict_leaves_the_decision_to_others(app, client, login_user_as):
+    """No decision buttons for them; a crafted or bulk decision is refused and changes nothing."""
+    staff = login_user_as(client, app, "curator", decider=True)
+    with app.app_context():
+        work, other = make_entry(works=2).works
+        work_id, other_id = work.id, other.id
+        free_id = make_work().id
+    make_conflict(user=staff.id, work=work_id, app=app)
+    page = f"/curate/works/{work_id}"
+    html = client.get(page).get_data(as_text=True)
+    assert "others decide on its works" in html and 'name="status"' not in html
+    refused = post(client, page, f"{page}/decide", {"status": "shortlisted"}, follow_redirects=True)
+    assert "others decide on its works" in refused.get_data(as_text=True)
+    ticked = [str(work_id), str(other_id), str(free_id)]
+    bulk = post(client, "/curate", "/curate/bulk", {"status": "declined", "works": ticked})
+    assert bulk.status_code == 303
+    with app.app_context():
+        states = {w.id: w.status for w in db.session.scalars(select(Work))}
+        assert states == {
+            work_id: WorkStatus.NEW,
+            other_id: WorkStatus.NEW,
+            free_id: WorkStatus.DECLINED,
+        }
+    assert post(client, page, f"{page}/conflict/withdraw").status_code == 303
+    post(client, page, f"{page}/decide", {"status": "shortlisted"})
+    with app.app_context():
+        assert db.session.get(Work, work_id).status == WorkStatus.SHORTLISTED
