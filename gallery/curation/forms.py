@@ -83,7 +83,10 @@ class DecideForm(FlaskForm):
 class BulkForm(FlaskForm):
     """One decision on the works ticked in the grid."""
 
-    status = SelectField(_l("Decision for the ticked works"), choices=DECISION_CHOICES)
+    # Posted as "status", but the grid's filter already has a box with that id.
+    status = SelectField(
+        _l("Decision for the ticked works"), choices=DECISION_CHOICES, id="bulk-status"
+    )
     # Shown as the cards' own checkboxes, never with a label. The empty label also spares
     # WTForms from loading its message catalog from disk to name the field on every grid view.
     works = SelectMultipleField(label="", coerce=int, validate_choice=False)

@@ -129,6 +129,13 @@ def axe_violations(page, *, js: bool) -> list[dict]:
     return Axe().run(page, options=AXE_OPTIONS).response["violations"]
 
 
+# The ids that more than one element of the page carries.
+REPEATED_IDS = """() => {
+  const seen = {};
+  for (const { id } of document.querySelectorAll("[id]")) seen[id] = (seen[id] || 0) + 1;
+  return Object.keys(seen).filter((id) => seen[id] > 1).sort();
+}"""
+
 # Every page with JavaScript on; those with scripts again with it off.
 CASES = [
     pytest.param(swept, js, id=f"{swept.name}-{'js' if js else 'nojs'}")
@@ -162,6 +169,10 @@ def test_page_has_no_axe_violations(tabs, site, swept: Swept, js: bool, lang, wi
     violations = axe_violations(page, js=js)
     where = f"{swept.name} ({page.url}), {lang}, {width}px, JavaScript {'on' if js else 'off'}"
     assert violations == [], f"axe-core violations on {where}:\n{report(violations)}"
+    # axe-core no longer checks this (WCAG 2.2 dropped 4.1.1), but a repeated id still points
+    # a label, a skip link or an error summary at the wrong element.
+    repeated = page.evaluate(REPEATED_IDS)
+    assert repeated == [], f"ids used more than once on {where}: {', '.join(repeated)}"
 
 
 def test_the_sweep_lists_every_html_page(site):
