@@ -31,7 +31,7 @@ def keep_freed_memory_for_reuse() -> None:
     Each upload makes its previews on the app's threads, and those buffers are short-lived and
     big: libwebp alone takes ~35 MB to encode a 1280 px preview with transparency. With glibc's
     adaptive defaults the heap of those threads was handed back after every encode, so every
-    drawing uploaded faulted 9,000-13,000 fresh pages in (~20 ms of kernel time, a tenth of its
+    drawing uploaded faulted 8,800-13,500 fresh pages in (~20 ms of kernel time, a tenth of its
     intake). Fixing both thresholds at the values glibc adapts towards keeps them resident;
     exports still give memory back where their peak is (``release_freed_memory``).
     """
