@@ -73,6 +73,15 @@ def safe_token(image_key: str) -> str:
     return _safe(PurePosixPath(image_key).stem)
 
 
+def work_cache_prefix(sticker: Any) -> str:
+    """Return the folder of ``sticker``'s work in the print cache, where all its files go.
+
+    Rasters, singles' geometry and set credit lines all live under it, so deleting the work
+    finds every file an export made from it (``lifecycle/deletion.py``).
+    """
+    return filekeys.print_cache_prefix(int(sticker.work_id), safe_token(sticker.image_key))
+
+
 def profile_tag(cmyk_icc: bytes | None) -> str:
     """Return a short stable tag naming the output colour space (empty for sRGB)."""
     if not cmyk_icc:
@@ -96,11 +105,9 @@ def print_image_key(
     them already, so two exports that need the same pixels share one file.
     """
     width, height = (int(v) for v in image_px)
-    token = safe_token(sticker.image_key)
     ext = "jpg" if cmyk_icc or not sticker.has_alpha else "png"
-    # The prefix names the work, so deleting the work finds every raster made from it.
-    prefix = filekeys.print_cache_prefix(int(sticker.work_id), token)
-    return f"{prefix}{width}x{height}-r{int(bool(rotated))}{profile_tag(cmyk_icc)}.{ext}"
+    name = f"{width}x{height}-r{int(bool(rotated))}{profile_tag(cmyk_icc)}.{ext}"
+    return work_cache_prefix(sticker) + name
 
 
 def ensure_print_image(

@@ -27,7 +27,6 @@ from gallery.printing.engine.singles import (
     corner_radius,
     pixels_for,
 )
-from gallery.storage import keys as filekeys
 from gallery.storage.store import Storage
 
 SAFE_PX_PER_MM = 8.0
@@ -65,7 +64,6 @@ def resolve(
 def geometry_key(single: Single, options: SinglesOptions) -> str:
     """Return the print-cache key of a single's geometry (it names the work, like rasters)."""
     sticker = single.sticker
-    token = raster.safe_token(sticker.image_key)
     wanted = [
         GEOMETRY_VERSION,
         sticker.width_px,
@@ -81,7 +79,7 @@ def geometry_key(single: Single, options: SinglesOptions) -> str:
         sticker.credit or "",
     ]
     digest = hashlib.sha256(json.dumps(wanted).encode()).hexdigest()[:16]
-    return f"{filekeys.print_cache_prefix(int(sticker.work_id), token)}single-{digest}.json"
+    return f"{raster.work_cache_prefix(sticker)}single-{digest}.json"
 
 
 def _shape_geometry(single: Single, options: SinglesOptions) -> Geometry:

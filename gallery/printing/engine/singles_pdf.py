@@ -27,7 +27,6 @@ from gallery.printing.engine import pdfpost, pdfx, raster
 from gallery.printing.engine.geometry import Box
 from gallery.printing.engine.singles import Single, SinglesOptions
 from gallery.printing.engine.singles_fit import Resolved, resolve
-from gallery.storage import keys as filekeys
 from gallery.storage.store import Storage
 
 log = logging.getLogger(__name__)
@@ -181,12 +180,11 @@ def _credit_forms(
 
 def credit_line_key(sticker, credit: str, box: Box, colour: str) -> str:
     """Return the print-cache key of a work's credit line set for ``box``."""
-    token = raster.safe_token(sticker.image_key)
     wanted = json.dumps(
         [CREDIT_LINE_VERSION, credit, round(box.width, 3), round(box.height, 3), colour]
     )
     digest = hashlib.sha256(wanted.encode()).hexdigest()[:16]
-    return f"{filekeys.print_cache_prefix(int(sticker.work_id), token)}credit-{digest}.pdf"
+    return f"{raster.work_cache_prefix(sticker)}credit-{digest}.pdf"
 
 
 def _set_lines(lines: dict[str, tuple[str, float, float]], colour: str) -> dict[str, bytes]:
