@@ -11,7 +11,6 @@ pixels encoded as PNG on a third thread. The cleaned source is kept beside it fo
 from __future__ import annotations
 
 import struct
-import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from io import BytesIO
 
@@ -22,7 +21,7 @@ from gallery.intake.errors import IntakeError, Refusal
 from gallery.intake.hashing import content_sha256, phash
 from gallery.intake.limits import DERIVATIVE_WIDTHS, Limits, derivative_sizes
 from gallery.intake.result import ProcessedImage
-from gallery.intake.vector import sandbox
+from gallery.intake.vector import pngread, sandbox
 
 # The master of a vector work: long side 200 mm at 300 DPI, for the web and as a fallback.
 MASTER_SIDE = PRINT_SOURCE_SIDE
@@ -30,7 +29,6 @@ MASTER_SIDE = PRINT_SOURCE_SIDE
 PREVIEW_BOX = (max(DERIVATIVE_WIDTHS), MASTER_SIDE)
 # A drawing thinner than this on its master is a line, not a sticker.
 MIN_MASTER_SIDE = 16
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_KEEP = frozenset({b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"})
 
 # The worker's reasons, as the intake's refusals.
@@ -201,24 +199,17 @@ def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
 
 def strip_png(data: bytes | bytearray, *, size: tuple[int, int]) -> bytes:
     """Keep only the chunks that carry pixels; check the header names the expected size."""
-    if not data.startswith(_PNG_SIGNATURE):
-        raise IntakeError(Refusal.VECTOR_DAMAGED)
-    out, pos = BytesIO(), len(_PNG_SIGNATURE)
-    out.write(_PNG_SIGNATURE)
-    while pos + 12 <= len(data):
-        (length,) = struct.unpack_from(">I", data, pos)
-        kind = bytes(data[pos + 4 : pos + 8])
-        chunk = data[pos : pos + 12 + length]
-        if len(chunk) != 12 + length:
-            break
-        if kind == b"IHDR" and struct.unpack_from(">II", data, pos + 8) != size:
-            raise IntakeError(Refusal.VECTOR_DAMAGED)
-        if kind in _PNG_KEEP:
-            crc = zlib.crc32(chunk[4:-4])
-            if struct.unpack(">I", chunk[-4:])[0] != crc:
+    out = BytesIO()
+    out.write(pngread.SIGNATURE)
+    try:
+        for kind, body in pngread.chunks(data):
+            if kind == b"IHDR" and struct.unpack_from(">II", body) != size:
                 raise IntakeError(Refusal.VECTOR_DAMAGED)
-            out.write(chunk)
-        pos += 12 + length
-        if kind == b"IEND":
-            return out.getvalue()
-    raise IntakeError(Refusal.VECTOR_DAMAGED)
+            if kind in _PNG_KEEP:
+                out.write(struct.pack(">I", len(body)))
+                out.write(kind)
+                out.write(body)
+                out.write(struct.pack(">I", pngread.crc32(kind, body)))
+    except (pngread.PngError, struct.error):
+        raise IntakeError(Refusal.VECTOR_DAMAGED) from None
+    return out.getvalue()

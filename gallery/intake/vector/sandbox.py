@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import io
 import json
 import logging
 import os
@@ -31,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
+
+from gallery.intake.vector import pngread
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +74,7 @@ class Render:
             return Image.frombuffer(
                 "RGBA", (self.width, self.height), self.data, "raw", "RGBA", 0, 1
             )
-        with Image.open(io.BytesIO(self.data), formats=["PNG"]) as image:
-            if image.size != (self.width, self.height):
-                raise ValueError("render size differs from its header")
-            image.load()
-            return image if image.mode == "RGBA" else image.convert("RGBA")
+        return pngread.decode_rgba(self.data, (self.width, self.height))
 
 
 @dataclass
