@@ -31,12 +31,12 @@ from pathlib import Path
 
 from PIL import Image
 
-from gallery.intake.vector import pngread
+from gallery.intake.vector import fonts, pngread
+from gallery.intake.vector.fonts import FONT_DIRS
 
 log = logging.getLogger(__name__)
 
 WORKER = Path(__file__).with_name("worker.py")
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 # The environment handed to the worker: none of the app's settings or secrets.
 _ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 _HEADER = struct.Struct(">Q")
@@ -153,6 +153,8 @@ class _Frames:
             4 * (max_pixels + len(it.data)) * max(1, len(it.boxes)) for it in items
         )
         self.received = 0
+        # Sends the worker an answer (set by _exchange).
+        self.answer: Callable[[bytes], None] = lambda _data: None
 
     def read(self, fd: int) -> bool:
         """Read what the worker sent; return False once the answer is complete, cut or too big."""
@@ -216,6 +218,9 @@ class _Frames:
         if meta.get("end"):
             self.ended = True
             return False
+        if "fonts" in meta:
+            self.answer(json.dumps(_font_files(meta["fonts"])).encode() + b"\n")
+            return True
         index = int(meta["item"])
         outcome = self.results[index]
         self.seen[index] = True
@@ -256,33 +261,54 @@ class _Frames:
         return self.results
 
 
+def _font_files(request: object) -> list[str] | None:
+    """Answer the worker's question about fonts: the files to hand resvg, or None for all."""
+    try:
+        families = [str(name) for name in request["families"]]  # type: ignore[index]
+        chars = str(request["chars"])  # type: ignore[index]
+    except (TypeError, KeyError):
+        return None
+    if len(families) > fonts.MAX_FAMILIES + 8 or len(chars) > fonts.MAX_CHARS * 2:
+        return None
+    return fonts.select(families, chars)
+
+
 def _exchange(
     worker: subprocess.Popen, payload: bytes, reader: _Frames, *, deadline: float
 ) -> None:
-    """Write the job and feed the answer to ``reader`` until the end, the deadline or the cap."""
+    """Write the job and feed the answer to ``reader`` until the end, the deadline or the cap.
+
+    Standard input stays open after the job: the worker may ask about fonts while it works.
+    """
     assert worker.stdin is not None and worker.stdout is not None
-    view = memoryview(payload)
+    outbox = bytearray(payload)
+    reader.answer = outbox.extend
+    stdin = worker.stdin.fileno()
     with selectors.DefaultSelector() as sel:
-        os.set_blocking(worker.stdin.fileno(), False)
-        sel.register(worker.stdin, selectors.EVENT_WRITE)
+        os.set_blocking(stdin, False)
         sel.register(worker.stdout, selectors.EVENT_READ)
+        writing = False
         while True:
+            if bool(outbox) != writing:
+                writing = bool(outbox)
+                if writing:
+                    sel.register(stdin, selectors.EVENT_WRITE)
+                else:
+                    sel.unregister(stdin)
             left = deadline - time.monotonic()
             if left <= 0:
                 reader.timed_out = True
                 return
             for key, _events in sel.select(timeout=left):
-                if key.fileobj is worker.stdin:
+                if key.fileobj == stdin:
                     try:
-                        sent = os.write(worker.stdin.fileno(), view[:65536])
+                        with memoryview(outbox) as view:
+                            sent = os.write(stdin, view[:65536])
                     except BlockingIOError:
                         continue
                     except BrokenPipeError:
-                        sent = len(view)  # it stopped reading: its answer says why
-                    view = view[sent:]
-                    if not view:
-                        sel.unregister(worker.stdin)
-                        worker.stdin.close()
+                        sent = len(outbox)  # it stopped reading: its answer says why
+                    del outbox[:sent]
                     continue
                 if not reader.read(worker.stdout.fileno()):
                     return
@@ -330,10 +356,11 @@ def _discard_spare() -> None:
 def _spawn() -> subprocess.Popen:
     """Start one worker in its own session (so it can be killed with what it starts)."""
     resvg = renderer_path()
-    fonts = [d for d in FONT_DIRS if os.path.isdir(d)]
+    fonts.warm()
+    font_dirs = [d for d in FONT_DIRS if os.path.isdir(d)]
     # The command is this interpreter, our worker script and paths we resolved: no user input.
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-I", str(WORKER), resvg, *fonts],
+        [sys.executable, "-I", str(WORKER), resvg, *font_dirs],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

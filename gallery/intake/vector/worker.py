@@ -6,7 +6,9 @@ from standard input: a JSON header line, then the bytes of each item. Each item 
 PDF to clean (intake) and render into one or more boxes. The answer on standard output is a
 stream of frames (an 8-byte length, a JSON header, a blob): the cleaned source, then each
 render as soon as it is done (PNG from resvg, raw RGBA from PDFium), or a refusal; a last
-frame says the job ended. Then the process exits.
+frame says the job ended. Then the process exits. Before an SVG with text is rendered, a
+frame asks the app which font files its families and characters can use; the answer is one
+JSON line on standard input.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pdfclean
 import pypdfium2
 import svgclean
+import svgtext
 from confine import ConfineError, confine, lower_cpu_limit
 from PIL import Image
 
@@ -77,8 +80,9 @@ def main(argv: list[str]) -> int:
         return 0  # the app exited while this worker waited
     header = json.loads(line)
     lower_cpu_limit(int(header["cpu_seconds"]))
-    for index, item in enumerate(header["items"]):
-        data = stdin.read(int(item["length"]))
+    # Every item is read first: what comes on standard input after them answers questions.
+    datas = [stdin.read(int(item["length"])) for item in header["items"]]
+    for index, (item, data) in enumerate(zip(header["items"], datas, strict=True)):
         try:
             _item(index, item, data, resvg, font_dirs, int(header["max_pixels"]))
         except (ItemError, svgclean.SvgError, pdfclean.PdfError) as refused:
@@ -99,7 +103,8 @@ def _item(
         _frame({"item": index, "part": "source"}, data)
     boxes = [_box(box, max_pixels) for box in item["boxes"]]
     if kind == "svg":
-        _resvg_all(index, resvg, font_dirs, data, boxes)
+        fonts = _font_arguments(index, data, font_dirs)
+        _resvg_all(index, resvg, fonts, data, boxes)
     else:
         _pdfium(index, data, boxes, max_pixels)
 
@@ -112,15 +117,39 @@ def _box(box: list[int], max_pixels: int) -> tuple[int, int]:
     return width, height
 
 
+def _font_arguments(index: int, svg: bytes, font_dirs: list[str]) -> list[str]:
+    """Return resvg's font arguments: only the files the drawing's text can use, if known.
+
+    Loading every installed font costs resvg ~13 ms per render; the app knows the fonts
+    (``fonts.py``) and answers with the files that give the same picture.
+    """
+    everything = ["--skip-system-fonts"] + [a for d in font_dirs for a in ("--use-fonts-dir", d)]
+    try:
+        needed = svgtext.fonts_needed(svg)
+    except Exception:  # unsure: resvg gets every font, as it would without this
+        needed = None
+    if needed is None:
+        return everything
+    families, chars = needed
+    if not chars:
+        return ["--skip-system-fonts"]  # no text: no font is read
+    families = list(dict.fromkeys([*families, *(name for _option, name in _FAMILIES)]))
+    _frame({"item": index, "fonts": {"families": families, "chars": chars}})
+    answer = json.loads(sys.stdin.buffer.readline() or b"null")
+    if not isinstance(answer, list):
+        return everything
+    return ["--skip-system-fonts"] + [a for path in answer for a in ("--use-font-file", path)]
+
+
 def _resvg_all(
-    index: int, resvg: str, font_dirs: list[str], svg: bytes, boxes: list[tuple[int, int]]
+    index: int, resvg: str, fonts: list[str], svg: bytes, boxes: list[tuple[int, int]]
 ) -> None:
     """Render every box at once (one resvg process each), framing each PNG as it is done."""
     done: queue.Queue = queue.Queue()
 
     def render(number: int, box: tuple[int, int]) -> None:
         try:
-            done.put((number, _resvg(resvg, font_dirs, svg, box), None))
+            done.put((number, _resvg(resvg, fonts, svg, box), None))
         except ItemError as refused:
             done.put((number, None, refused))
 
@@ -135,9 +164,8 @@ def _resvg_all(
         _frame({"item": index, "box": number, **meta}, png)
 
 
-def _resvg(resvg: str, font_dirs: list[str], svg: bytes, size: tuple[int, int]) -> bytes:
+def _resvg(resvg: str, fonts: list[str], svg: bytes, size: tuple[int, int]) -> bytes:
     """Render ``svg`` with the resvg command, fitted into ``size``; return PNG bytes."""
-    fonts = ["--skip-system-fonts"] + [a for d in font_dirs for a in ("--use-fonts-dir", d)]
     families = [a for pair in _FAMILIES for a in pair]
     command = [resvg, "--quiet", *fonts, *families]
     command += ["-w", str(size[0]), "-h", str(size[1]), "-", "-c"]

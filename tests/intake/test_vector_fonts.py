@@ -1,0 +1,120 @@
+"""A drawing's text looks the same when resvg is handed only the fonts it can use.
+
+The worker asks the app which installed font files a drawing's text can use (``fonts.py``)
+and hands resvg those instead of every font: each render below is compared, pixel for pixel,
+with the same drawing rendered with every installed font, script by script.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from gallery.intake.vector import fonts, sandbox, svgtext
+
+NOTO = any(Path(d, "truetype/noto").is_dir() for d in fonts.FONT_DIRS)
+
+
+def _svg(body: str, style: str = "") -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="120mm" height="40mm" viewBox="0 0 120 40">
+<style>{style}</style><rect width="120" height="40" fill="#fd0"/>{body}</svg>""".encode()
+
+
+def _text(content: str, **attributes: str) -> str:
+    attributes = {"font_size": "14", **attributes}
+    extra = " ".join(f'{name.replace("_", "-")}="{value}"' for name, value in attributes.items())
+    return f'<text x="4" y="26" {extra}>{content}</text>'
+
+
+DRAWINGS = {
+    "latin, named family": _svg(_text("FREEDOM 2024", font_family="DejaVu Sans")),
+    "cyrillic, serif": _svg(_text("Свобода!", font_family="serif", font_weight="bold")),
+    "devanagari falls back": _svg(_text("स्वतंत्रता", font_family="DejaVu Sans")),
+    "arabic in a missing family": _svg(_text("حرية", font_family="'Arial', sans-serif")),
+    "mixed scripts": _svg(_text("Liberté ελευθερία חופש เสรีภาพ ★✓♥", font_style="italic", font_size="5")),
+    "chinese and emoji": _svg(_text("自由 😀", font_family="monospace")),
+    "noto by style sheet": _svg(
+        _text("Solidarność Ğ", **{"class": "t"}), ".t{font-family:'Noto Serif'}"
+    ),
+    "inline style": _svg(_text("Wolność", style="font-family:Noto Sans;font-weight:700")),
+    "font shorthand": _svg(_text("Liberty", style="font: italic 12px serif")),
+    "no text": _svg('<circle cx="60" cy="20" r="15" fill="#c00"/>'),
+}
+
+
+def _render(svg: bytes) -> Image.Image:
+    item = sandbox.Item("svg", svg, boxes=((600, 600),))
+    [outcome] = sandbox.run([item], max_pixels=10_000_000, seconds=30, cpu_seconds=30)
+    assert outcome.refusal is None, outcome
+    return outcome.renders[0].image()
+
+
+@pytest.mark.skipif(not NOTO, reason="needs the Noto fonts (scripts/setup.sh installs them)")
+@pytest.mark.parametrize("name", list(DRAWINGS))
+def test_text_renders_as_with_every_font(name: str, monkeypatch) -> None:
+    """Only the files the text can use are handed over, and the picture does not change."""
+    asked: list[list[str] | None] = []
+    answer = sandbox._font_files
+
+    def recording(request):
+        asked.append(answer(request))
+        return asked[-1]
+
+    monkeypatch.setattr(sandbox, "_font_files", recording)
+    chosen = _render(DRAWINGS[name])
+    monkeypatch.setattr(sandbox, "_font_files", lambda request: None)  # every font
+    everything = _render(DRAWINGS[name])
+    assert chosen.tobytes() == everything.tobytes()
+    if name in ("no text", "font shorthand"):
+        assert asked == []  # no question: no font at all, or every font
+    else:
+        [files] = asked
+        assert files and len(files) < len(fonts.index()) / 2, files
+
+
+def test_the_text_is_drawn_at_all() -> None:
+    """The comparison above means something: a text's glyphs change the picture."""
+    with_text = _render(DRAWINGS["latin, named family"])
+    without = _render(_svg(""))
+    assert with_text.tobytes() != without.tobytes()
+
+
+def test_a_family_is_found_whatever_its_case(tmp_path: Path, monkeypatch) -> None:
+    """Family names match without regard to case; other families' files stay out."""
+    dejavu = [
+        p for d in fonts.FONT_DIRS if Path(d).is_dir() for p in Path(d).rglob("DejaVuSans.ttf")
+    ]
+    if not dejavu:
+        pytest.skip("DejaVu Sans is not installed")
+    shutil.copy(dejavu[0], tmp_path / "a.ttf")
+    (tmp_path / "broken.ttf").write_bytes(b"\x00\x01\x00\x00 not really a font")
+    (tmp_path / "notes.txt").write_text("not a font")
+    monkeypatch.setattr(fonts, "FONT_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(fonts, "_faces", None)
+    faces = fonts.index()
+    assert sorted(Path(face.path).name for face in faces) == ["a.ttf", "broken.ttf"]
+    font, broken = str(tmp_path / "a.ttf"), str(tmp_path / "broken.ttf")
+    assert set(fonts.select(["dejavu SANS"], "Ж")) == {font, broken}
+    # A file this reader cannot read may still be one resvg can: it is always handed over.
+    assert fonts.select(["Noto Sans"], "") == [broken]
+    readable = [face for face in faces if face.readable]
+    assert readable[0].has(ord("Ж")) and not readable[0].has(ord("自"))
+
+
+def test_what_the_text_asks_for() -> None:
+    """Families from attributes, inline styles and style sheets; characters in either case."""
+    svg = _svg(
+        _text("Ab", font_family="'Noto Sans', serif")
+        + _text("ç", style="font-family: &quot;DejaVu Serif&quot; !important"),
+        ".x { font-family: Liberation Mono }",
+    )
+    families, chars = svgtext.fonts_needed(svg)
+    assert families == ["DejaVu Serif", "Liberation Mono", "Noto Sans", "serif"]
+    assert set(chars) == set(" AaBbçÇ")
+    assert svgtext.fonts_needed(_svg("")) == ([], "")
+    assert svgtext.fonts_needed(_svg(_text("x"), "text { font: 12px serif }")) is None
+    assert svgtext.fonts_needed(_svg(_text("x", font_family="Open\\ Sans"))) is None
