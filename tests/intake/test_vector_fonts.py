@@ -35,7 +35,9 @@ DRAWINGS = {
     "cyrillic, serif": _svg(_text("Свобода!", font_family="serif", font_weight="bold")),
     "devanagari falls back": _svg(_text("स्वतंत्रता", font_family="DejaVu Sans")),
     "arabic in a missing family": _svg(_text("حرية", font_family="'Arial', sans-serif")),
-    "mixed scripts": _svg(_text("Liberté ελευθερία חופש เสรีภาพ ★✓♥", font_style="italic", font_size="5")),
+    "mixed scripts": _svg(
+        _text("Liberté ελευθερία חופש เสรีภาพ ★✓♥", font_style="italic", font_size="5")
+    ),
     "chinese and emoji": _svg(_text("自由 😀", font_family="monospace")),
     "noto by style sheet": _svg(
         _text("Solidarność Ğ", **{"class": "t"}), ".t{font-family:'Noto Serif'}"
