@@ -120,3 +120,13 @@ def test_what_the_text_asks_for() -> None:
     assert svgtext.fonts_needed(_svg("")) == ([], "")
     assert svgtext.fonts_needed(_svg(_text("x"), "text { font: 12px serif }")) is None
     assert svgtext.fonts_needed(_svg(_text("x", font_family="Open\\ Sans"))) is None
+
+
+def test_a_strange_question_gets_every_font() -> None:
+    """The worker's question is checked: anything malformed or too big means every font."""
+    assert sandbox._font_files(["DejaVu Sans"]) is None
+    assert sandbox._font_files({"families": "DejaVu Sans", "chars": "a"}) is None
+    assert sandbox._font_files({"families": ["DejaVu Sans"]}) is None
+    assert sandbox._font_files({"families": ["x"] * 1000, "chars": "a"}) is None
+    assert sandbox._font_files({"families": ["DejaVu Sans"], "chars": "a" * 10_000}) is None
+    assert sandbox._font_files({"families": ["DejaVu Sans"], "chars": "a"})

@@ -35,9 +35,10 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 _EXTENSIONS = frozenset({"ttf", "ttc", "otf", "otc", "TTF", "TTC", "OTF", "OTC"})
 # Name IDs of a family: the family, and the typographic family resvg prefers.
 _FAMILY_NAMES = (1, 16)
-# Past these, a request is answered with every font (as if there were no index).
-MAX_CHARS = 4096
-MAX_FAMILIES = 64
+# Past these, a request is answered with every font (as if there were no index); above the
+# worker's own limits (svgtext.py: 4,096 characters, 64 families, and the generic families).
+MAX_CHARS = 8192
+MAX_FAMILIES = 128
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,9 @@ class Face:
         return not self.known or _inside(self.loose, char)
 
 
-def select(families: Iterable[str], chars: str, faces: list[Face] | None = None) -> list[str]:
+def select(families: Iterable[str], chars: str) -> list[str]:
     """Return the font files (in resvg's order) that text in ``families`` and ``chars`` can use."""
-    faces = index() if faces is None else faces
+    faces = index()
     wanted = {name.strip().casefold() for name in families}
     named = [face for face in faces if face.families & wanted or not face.readable]
     codes = sorted({ord(char) for char in chars})

@@ -263,14 +263,14 @@ class _Frames:
 
 def _font_files(request: object) -> list[str] | None:
     """Answer the worker's question about fonts: the files to hand resvg, or None for all."""
-    try:
-        families = [str(name) for name in request["families"]]  # type: ignore[index]
-        chars = str(request["chars"])  # type: ignore[index]
-    except (TypeError, KeyError):
+    if not isinstance(request, dict):
         return None
-    if len(families) > fonts.MAX_FAMILIES + 8 or len(chars) > fonts.MAX_CHARS * 2:
+    families, chars = request.get("families"), request.get("chars")
+    if not isinstance(families, list) or not isinstance(chars, str):
         return None
-    return fonts.select(families, chars)
+    if len(families) > fonts.MAX_FAMILIES or len(chars) > fonts.MAX_CHARS:
+        return None
+    return fonts.select([str(name) for name in families], chars)
 
 
 def _exchange(
