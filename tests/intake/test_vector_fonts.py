@@ -97,12 +97,19 @@ def test_a_family_is_found_whatever_its_case(tmp_path: Path, monkeypatch) -> Non
     (tmp_path / "notes.txt").write_text("not a font")
     monkeypatch.setattr(fonts, "FONT_DIRS", (str(tmp_path),))
     monkeypatch.setattr(fonts, "_faces", None)
+    monkeypatch.setattr(fonts, "_stamp", ())
     faces = fonts.index()
     assert sorted(Path(face.path).name for face in faces) == ["a.ttf", "broken.ttf"]
     font, broken = str(tmp_path / "a.ttf"), str(tmp_path / "broken.ttf")
     assert set(fonts.select(["dejavu SANS"], "Ж")) == {font, broken}
     # A file this reader cannot read may still be one resvg can: it is always handed over.
     assert fonts.select(["Noto Sans"], "") == [broken]
+    # A font installed while the app runs is found once the next worker starts.
+    (tmp_path / "more").mkdir()
+    shutil.copy(dejavu[0], tmp_path / "more" / "b.ttf")
+    assert str(tmp_path / "more" / "b.ttf") not in fonts.select(["DejaVu Sans"], "")
+    fonts._refresh()  # what fonts.warm() runs on its thread
+    assert str(tmp_path / "more" / "b.ttf") in fonts.select(["DejaVu Sans"], "")
     readable = [face for face in faces if face.readable]
     assert readable[0].has(ord("Ж")) and not readable[0].has(ord("自"))
 

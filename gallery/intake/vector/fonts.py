@@ -12,9 +12,10 @@ the app answers from this index of the installed fonts with the files resvg coul
   character, and the first in the subset is then the first in the full list.
 
 The picture is the same as with every font loaded (tests/intake/test_vector_fonts.py holds
-this, script by script). The index is read once per app process from the fonts' own tables:
-family names and character maps; a map this reader does not know makes its face count as
-having every character when one is needed and as lacking all of them otherwise.
+this, script by script). The index is read from the fonts' own tables (family names and
+character maps) once per app process, and again when a font folder changes; a map this reader
+does not know makes its face count as having every character when one is needed and as
+lacking all of them otherwise, and a file it cannot read at all is always handed over.
 """
 
 from __future__ import annotations
@@ -77,22 +78,57 @@ def select(families: Iterable[str], chars: str) -> list[str]:
 
 _lock = threading.Lock()
 _faces: list[Face] | None = None
+# The font folders' modification times when the index was read: a font added or removed
+# changes its folder's.
+_stamp: tuple[tuple[str, int], ...] = ()
 
 
 def index() -> list[Face]:
-    """Return the installed faces in resvg's loading order (read once per process)."""
-    global _faces
+    """Return the installed faces in resvg's loading order (read once, then kept up to date)."""
     with _lock:
         if _faces is None:
-            _faces = [face for folder in FONT_DIRS for face in _read_folder(folder)]
-            log.info("font index: %d faces", len(_faces))
+            _read_all()
+        assert _faces is not None
         return _faces
 
 
 def warm() -> None:
-    """Read the installed fonts on a thread of their own, unless done or under way."""
-    if _faces is None and not _lock.locked():
-        threading.Thread(target=index, name="font-index", daemon=True).start()
+    """Read the installed fonts, or read them again if a font folder changed, on a thread.
+
+    Called whenever a worker is started, so the index is ready before its first question and
+    follows fonts installed or removed while the app runs.
+    """
+    if not _lock.locked():
+        threading.Thread(target=_refresh, name="font-index", daemon=True).start()
+
+
+def _refresh() -> None:
+    """Read the fonts if never read or if a font folder changed since."""
+    with _lock:
+        if _faces is None or _folders_stamp() != _stamp:
+            _read_all()
+
+
+def _read_all() -> None:
+    """Read every installed font (the caller holds the lock)."""
+    global _faces, _stamp
+    _stamp = _folders_stamp()
+    _faces = [face for folder in FONT_DIRS for face in _read_folder(folder)]
+    log.info("font index: %d faces", len(_faces))
+
+
+def _folders_stamp() -> tuple[tuple[str, int], ...]:
+    """Return every font folder with its modification time (0 for one that is missing)."""
+    stamp = []
+    pending = list(FONT_DIRS)
+    while pending:
+        folder = pending.pop()
+        try:
+            stamp.append((folder, os.stat(folder).st_mtime_ns))
+            pending.extend(entry.path for entry in os.scandir(folder) if entry.is_dir())
+        except OSError:
+            stamp.append((folder, 0))
+    return tuple(sorted(stamp))
 
 
 def _paths(faces: list[Face]) -> list[str]:
