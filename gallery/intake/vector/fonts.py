@@ -1,21 +1,25 @@
 """Which installed font files a drawing's text can use, so resvg loads those and not all of them.
 
-resvg reads every font in the folders it is given before it draws (~13 ms for ~350 files, in
-each of an upload's two renders), although a sticker's text needs a handful. The worker names
-what its drawing's text asks for (families and characters, read from the cleaned file) and
-the app answers from this index of the installed fonts with the files resvg could pick:
+resvg reads every font in the folders it is given before it draws (8-13 ms for ~350 files, in
+each of an upload's two renders), although a sticker's text usually needs a handful. The
+worker names what its drawing's text asks for (families and characters, read from the cleaned
+file) and the app answers from this index of the installed fonts:
 
-- every face of every family the drawing names, and of the generic families' fonts (resvg
-  only looks a family up among faces that carry its name, so nothing else can match);
-- for each character that not every one of those faces has, every face that has it, in
-  resvg's own order: resvg's fallback takes the first face in its font list that has the
-  character, and the first in the subset is then the first in the full list.
+- when every face of every family the text names, and of the generic families' fonts, has a
+  glyph for every character of the text, the answer is those faces' files. resvg only looks a
+  family up among faces that carry its name, so no other face can be chosen; and with a glyph
+  for every character, shaping leaves no cluster without one, so resvg never falls back to
+  another face;
+- otherwise the answer is "every font": resvg's fallback searches its whole font list for the
+  first character of a cluster that has no glyph, and which face it finds depends on all of
+  them (a combining mark the base font lacks sends it looking for the base letter).
 
 The picture is the same as with every font loaded (tests/intake/test_vector_fonts.py holds
-this, script by script). The index is read from the fonts' own tables (family names and
-character maps) once per app process, and again when a font folder changes; a map this reader
-does not know makes its face count as having every character when one is needed and as
-lacking all of them otherwise, and a file it cannot read at all is always handed over.
+this, script by script). A face "has" a character only if the character map resvg's shaper
+uses (the first of Windows symbol, Windows full, Unicode full, Windows BMP, Unicode BMP) gives
+it a real glyph; a face whose map this reader does not know, or a file it cannot read, has
+none, so an unusual font makes the answer "every font", never a wrong picture. The index is
+read once per app process, and again when a font folder changes.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 _EXTENSIONS = frozenset({"ttf", "ttc", "otf", "otc", "TTF", "TTC", "OTF", "OTC"})
 # Name IDs of a family: the family, and the typographic family resvg prefers.
 _FAMILY_NAMES = (1, 16)
+# The character map the shaper (rustybuzz, as HarfBuzz) uses: the first of these it finds.
+_PREFERRED_MAPS = ((3, 0), (3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
+_SYMBOL_MAP = (3, 0)  # glyphs found with an offset: not read here
 # Past these, a request is answered with every font (as if there were no index); above the
 # worker's own limits (svgtext.py: 4,096 characters, 64 families, and the generic families).
 MAX_CHARS = 8192
@@ -44,36 +51,32 @@ MAX_FAMILIES = 128
 
 @dataclass(frozen=True)
 class Face:
-    """One face of an installed font file: its family names and the characters it maps."""
+    """One face of an installed font file: its family names and the characters it has."""
 
     path: str
     families: frozenset[str]  # casefolded
-    # Sorted, merged (start, end) ranges: "strict" maps to a real glyph, "loose" to anything.
-    strict: tuple[list[int], list[int]]
-    loose: tuple[list[int], list[int]]
-    known: bool  # every Unicode character map of the face was read
-    readable: bool = True  # False: this reader could not read it, but resvg might
+    glyphs: tuple[list[int], list[int]]  # sorted, merged (start, end) ranges with a glyph
+    readable: bool = True  # False: its names or tables could not be read here
 
     def has(self, char: int) -> bool:
         """Tell whether the face surely has a glyph for ``char``."""
-        return self.known and _inside(self.strict, char)
-
-    def may_have(self, char: int) -> bool:
-        """Tell whether resvg might find ``char`` in the face."""
-        return not self.known or _inside(self.loose, char)
+        starts, ends = self.glyphs
+        at = bisect.bisect_right(starts, char) - 1
+        return at >= 0 and char <= ends[at]
 
 
-def select(families: Iterable[str], chars: str) -> list[str]:
-    """Return the font files (in resvg's order) that text in ``families`` and ``chars`` can use."""
-    faces = index()
+def select(families: Iterable[str], chars: str) -> list[str] | None:
+    """Return the font files (in resvg's order) for text in ``families`` and ``chars``.
+
+    None means every font: some character may need resvg's fallback.
+    """
     wanted = {name.strip().casefold() for name in families}
-    named = [face for face in faces if face.families & wanted or not face.readable]
-    codes = sorted({ord(char) for char in chars})
-    missing = [code for code in codes if not all(face.has(code) for face in named)]
-    chosen = {face.path for face in named}
-    for code in missing:
-        chosen.update(face.path for face in faces if face.may_have(code))
-    return [path for path in _paths(faces) if path in chosen]
+    # A face whose names could not be read might carry any of them.
+    named = [face for face in index() if face.families & wanted or not face.readable]
+    codes = {ord(char) for char in chars}
+    if not named or not all(face.has(code) for face in named for code in codes):
+        return None
+    return list(dict.fromkeys(face.path for face in named))
 
 
 _lock = threading.Lock()
@@ -113,16 +116,21 @@ def _read_all() -> None:
     """Read every installed font (the caller holds the lock)."""
     global _faces, _stamp
     _stamp = _folders_stamp()
-    _faces = [face for folder in FONT_DIRS for face in _read_folder(folder)]
+    seen: set[str] = set()
+    _faces = [face for folder in FONT_DIRS for face in _read_folder(folder, seen)]
     log.info("font index: %d faces", len(_faces))
 
 
 def _folders_stamp() -> tuple[tuple[str, int], ...]:
     """Return every font folder with its modification time (0 for one that is missing)."""
-    stamp = []
+    stamp, seen = [], set()
     pending = list(FONT_DIRS)
     while pending:
         folder = pending.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue  # a link back up the tree
+        seen.add(real)
         try:
             stamp.append((folder, os.stat(folder).st_mtime_ns))
             pending.extend(entry.path for entry in os.scandir(folder) if entry.is_dir())
@@ -131,13 +139,12 @@ def _folders_stamp() -> tuple[tuple[str, int], ...]:
     return tuple(sorted(stamp))
 
 
-def _paths(faces: list[Face]) -> list[str]:
-    """Return the files of ``faces`` once each, in order."""
-    return list(dict.fromkeys(face.path for face in faces))
-
-
-def _read_folder(folder: str) -> list[Face]:
+def _read_folder(folder: str, seen: set[str]) -> list[Face]:
     """Read a folder as resvg does: entries in directory order, sub-folders where they come."""
+    real = os.path.realpath(folder)
+    if real in seen:
+        return []  # a link back up the tree
+    seen.add(real)
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -149,20 +156,21 @@ def _read_folder(folder: str) -> list[Face]:
                 if entry.name.rpartition(".")[2] in _EXTENSIONS:
                     faces.extend(_read_file(entry.path))
             elif entry.is_dir():
-                faces.extend(_read_folder(entry.path))
+                faces.extend(_read_folder(entry.path, seen))
         except OSError:
             continue
     return faces
 
 
 def _read_file(path: str) -> list[Face]:
-    """Return the faces of one font file (several for a collection); none if it is unreadable."""
+    """Return the faces of one font file (several for a collection)."""
     try:
         with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
             return [_read_face(path, data, offset) for offset in _face_offsets(data)]
     except (OSError, ValueError, struct.error, IndexError, KeyError):
-        log.info("font index: %s not readable here: always handed to resvg", path)
-        return [Face(path, frozenset(), ([], []), ([], []), known=False, readable=False)]
+        # resvg may still read it: listed as unreadable, it makes any text ask for every font.
+        log.warning("font index: %s not readable here; drawings with text get every font", path)
+        return [Face(path, frozenset(), ([], []), readable=False)]
 
 
 def _face_offsets(data: mmap.mmap) -> list[int]:
@@ -174,17 +182,19 @@ def _face_offsets(data: mmap.mmap) -> list[int]:
 
 
 def _read_face(path: str, data: mmap.mmap, offset: int) -> Face:
-    """Read one face's family names and character maps."""
+    """Read one face's family names and the characters its shaping map gives a glyph."""
     (count,) = struct.unpack_from(">H", data, offset + 4)
     tables = {}
     for number in range(count):
         tag, _checksum, start = struct.unpack_from(">4sII", data, offset + 12 + 16 * number)
         tables[tag] = start
     families = _family_names(data, tables[b"name"]) if b"name" in tables else frozenset()
-    strict: list[tuple[int, int]] = []
-    loose: list[tuple[int, int]] = []
-    known = b"cmap" not in tables or _character_maps(data, tables[b"cmap"], strict, loose)
-    return Face(path, families, _merged(strict), _merged(loose), known)
+    glyph_count = struct.unpack_from(">H", data, tables[b"maxp"] + 4)[0]
+    ranges: list[tuple[int, int]] = []
+    if b"cmap" in tables:
+        _character_map(data, tables[b"cmap"], glyph_count, ranges)
+    clean = not any("\ufffd" in name for name in families)  # a name that did not decode
+    return Face(path, families, _merged(ranges), readable=clean)
 
 
 def _family_names(data: mmap.mmap, start: int) -> frozenset[str]:
@@ -198,43 +208,43 @@ def _family_names(data: mmap.mmap, start: int) -> frozenset[str]:
         if name_id not in _FAMILY_NAMES:
             continue
         raw = bytes(data[start + strings + where : start + strings + where + length])
-        text = raw.decode("utf-16-be", "replace") if platform in (0, 3) else raw.decode("latin-1")
-        names.add(text.strip().casefold())
+        codec = "utf-16-be" if platform in (0, 3) else "mac_roman"
+        names.add(raw.decode(codec, "replace").strip().casefold())
     return frozenset(names)
 
 
-def _character_maps(
-    data: mmap.mmap, start: int, strict: list[tuple[int, int]], loose: list[tuple[int, int]]
-) -> bool:
-    """Add the Unicode maps' ranges; return False if one of them is of a kind not read here."""
+def _character_map(
+    data: mmap.mmap, start: int, glyph_count: int, ranges: list[tuple[int, int]]
+) -> None:
+    """Add the ranges the shaper's character map gives a real glyph (none if not read here)."""
     (count,) = struct.unpack_from(">H", data, start + 2)
-    known = True
+    maps = {}
     for number in range(count):
         platform, encoding, where = struct.unpack_from(">HHI", data, start + 4 + 8 * number)
-        if not (platform == 0 or (platform == 3 and encoding in (1, 10))):
-            continue  # not Unicode: resvg does not look there
-        table = start + where
-        (kind,) = struct.unpack_from(">H", data, table)
-        if kind == 4:
-            _format_4(data, table, strict, loose)
-        elif kind in (12, 13):
-            _format_12(data, table, strict, loose, many_to_one=kind == 13)
-        elif kind == 14:
-            continue  # variation sequences: no characters of their own
-        else:
-            known = False
-    return known
+        maps.setdefault((platform, encoding), start + where)
+    chosen = next((key for key in _PREFERRED_MAPS if key in maps), None)
+    if chosen is None or chosen == _SYMBOL_MAP:
+        return
+    table = maps[chosen]
+    (kind,) = struct.unpack_from(">H", data, table)
+    if kind == 4:
+        _format_4(data, table, glyph_count, ranges)
+    elif kind in (12, 13):
+        _format_12(data, table, glyph_count, ranges, many_to_one=kind == 13)
 
 
-def _format_4(
-    data: mmap.mmap, table: int, strict: list[tuple[int, int]], loose: list[tuple[int, int]]
-) -> None:
-    """Segments of the Basic Multilingual Plane, with a glyph array for some of them."""
+def _format_4(data: mmap.mmap, table: int, glyph_count: int, ranges: list[tuple[int, int]]) -> None:
+    """Segments of the Basic Multilingual Plane, some of them through a glyph array.
+
+    The shaper's reader computes these glyphs as signed 16-bit sums: above 0x7FFF it finds
+    none, so neither does this one.
+    """
+    limit = min(glyph_count, 0x8000)
     (doubled,) = struct.unpack_from(">H", data, table + 6)
     segments = doubled // 2
     ends = struct.unpack_from(f">{segments}H", data, table + 14)
     starts = struct.unpack_from(f">{segments}H", data, table + 16 + doubled)
-    deltas = struct.unpack_from(f">{segments}h", data, table + 16 + 2 * doubled)
+    deltas = struct.unpack_from(f">{segments}H", data, table + 16 + 2 * doubled)
     offsets_at = table + 16 + 3 * doubled
     offsets = struct.unpack_from(f">{segments}H", data, offsets_at)
     for number, (first, last, delta, offset) in enumerate(
@@ -242,28 +252,37 @@ def _format_4(
     ):
         if first > last or first == 0xFFFF:
             continue
-        loose.append((first, last))
         if offset == 0:
-            hole = -delta % 0x10000  # the one character this segment maps to glyph 0
-            if first <= hole <= last:
-                strict.extend(r for r in ((first, hole - 1), (hole + 1, last)) if r[0] <= r[1])
-            else:
-                strict.append((first, last))
+            ranges.extend(_direct(first, last, (first + delta) % 0x10000, limit))
             continue
-        array = offsets_at + 2 * number + offset
-        glyphs = struct.unpack_from(f">{last - first + 1}H", data, array)
-        strict.extend(
-            (first + at, first + at)
-            for at, glyph in enumerate(glyphs)
-            if glyph and (glyph + delta) % 0x10000
-        )
+        for char in range(first, last + 1):
+            # Counted from this segment's offset entry; the reader wraps it at 16 bits,
+            # so a position past that is left out rather than guessed.
+            position = 2 * number + offset + 2 * (char - first)
+            if position > 0xFFFF or offsets_at + position + 2 > len(data):
+                break
+            (glyph,) = struct.unpack_from(">H", data, offsets_at + position)
+            if glyph and 0 < (glyph + delta) % 0x10000 < limit:
+                ranges.append((char, char))
+
+
+def _direct(first: int, last: int, glyph: int, limit: int) -> list[tuple[int, int]]:
+    """Return the characters first..last mapped to glyph, glyph + 1 … (mod 2**16) below limit."""
+    found = []
+    wrap = first + 0x10000 - glyph  # the character whose glyph number wraps to 0
+    for low, low_glyph, high in ((first, glyph, min(last, wrap - 1)), (wrap, 0, last)):
+        start = low + max(0, 1 - low_glyph)  # glyph 0 is .notdef
+        end = min(high, low + limit - 1 - low_glyph)
+        if start <= end:
+            found.append((start, end))
+    return found
 
 
 def _format_12(
     data: mmap.mmap,
     table: int,
-    strict: list[tuple[int, int]],
-    loose: list[tuple[int, int]],
+    glyph_count: int,
+    ranges: list[tuple[int, int]],
     *,
     many_to_one: bool,
 ) -> None:
@@ -273,12 +292,11 @@ def _format_12(
     for first, last, glyph in zip(values[0::3], values[1::3], values[2::3], strict=True):
         if first > last:
             continue
-        loose.append((first, last))
         if many_to_one:
-            if glyph:
-                strict.append((first, last))
-        elif glyph or first < last:
-            strict.append((first + (glyph == 0), last))  # only the first maps to glyph 0
+            if 0 < glyph < glyph_count:
+                ranges.append((first, last))
+        elif glyph < glyph_count:
+            ranges.extend(_direct(first, last, glyph, glyph_count))
 
 
 def _merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -292,10 +310,3 @@ def _merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
             starts.append(first)
             ends.append(last)
     return starts, ends
-
-
-def _inside(ranges: tuple[list[int], list[int]], code: int) -> bool:
-    """Tell whether ``code`` falls in one of ``ranges``."""
-    starts, ends = ranges
-    at = bisect.bisect_right(starts, code) - 1
-    return at >= 0 and code <= ends[at]

@@ -153,8 +153,9 @@ class _Frames:
             4 * (max_pixels + len(it.data)) * max(1, len(it.boxes)) for it in items
         )
         self.received = 0
-        # Sends the worker an answer (set by _exchange).
+        # Sends the worker an answer (set by _exchange); the items that asked about fonts.
         self.answer: Callable[[bytes], None] = lambda _data: None
+        self.asked: set[int] = set()
 
     def read(self, fd: int) -> bool:
         """Read what the worker sent; return False once the answer is complete, cut or too big."""
@@ -219,8 +220,7 @@ class _Frames:
             self.ended = True
             return False
         if "fonts" in meta:
-            self.answer(json.dumps(_font_files(meta["fonts"])).encode() + b"\n")
-            return True
+            return self._answer_fonts(meta)
         index = int(meta["item"])
         outcome = self.results[index]
         self.seen[index] = True
@@ -237,6 +237,17 @@ class _Frames:
             outcome.renders[box] = render
             if self.on_render is not None:
                 self.on_render(index, box, render)
+        return True
+
+    def _answer_fonts(self, meta: dict) -> bool:
+        """Answer an SVG item's one question about fonts; any other ends the job."""
+        index = meta.get("item")
+        if not isinstance(index, int) or not 0 <= index < len(self.items):
+            return False
+        if index in self.asked or self.items[index].kind != "svg":
+            return False  # one question per drawing: the answers cannot pile up
+        self.asked.add(index)
+        self.answer(json.dumps(_font_files(meta["fonts"])).encode() + b"\n")
         return True
 
     @staticmethod

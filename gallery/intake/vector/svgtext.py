@@ -55,7 +55,16 @@ def _is_style(element: etree._Element) -> bool:
     return element.tag == f"{{{SVG}}}style"
 
 
-def _names(value: str) -> list[str]:
-    """Split a font-family list into names, without quotes or ``!important``."""
+def _names(value: str) -> set[str]:
+    """Split a font-family list into names, without quotes or ``!important``.
+
+    An unquoted name's words are joined by one space, as resvg reads them; the name as
+    written is kept too (a name too many only makes the answer more cautious).
+    """
     value = re.sub(r"!\s*important", "", value, flags=re.I)
-    return [name.strip().strip("\"'").strip() for name in value.split(",") if name.strip()]
+    names = set()
+    for part in value.split(","):
+        written = part.strip().strip("\"'")
+        if written:
+            names.update({written, " ".join(written.split())})
+    return names
