@@ -45,6 +45,10 @@ DRAWINGS = {
     "inline style": _svg(_text("Wolność", style="font-family:Noto Sans;font-weight:700")),
     "a mark without a glyph": _svg(_text("office fia&#x20D8;", font_family="DejaVu Sans")),
     "spaces in a family's name": _svg(_text("Hello", font_family="Noto   Sans")),
+    "lines and indents": _svg(
+        '<text x="4" y="14" font-size="9" font-family="DejaVu Serif">\n\tΕλευθερία\n'
+        '  <tspan x="4" dy="12">Հայաստան ﬁn</tspan>\n</text>'
+    ),
     "font shorthand": _svg(_text("Liberty", style="font: italic 12px serif")),
     "no text": _svg('<circle cx="60" cy="20" r="15" fill="#c00"/>'),
 }
@@ -64,6 +68,7 @@ SUBSET = {
     "noto by style sheet",
     "inline style",
     "spaces in a family's name",
+    "lines and indents",
 }
 # No text: no font at all. A font shorthand: every font, without asking.
 SILENT = {"no text", "font shorthand"}
@@ -117,12 +122,16 @@ def test_a_family_is_found_whatever_its_case(tmp_path: Path, monkeypatch) -> Non
     assert fonts.select(["dejavu SANS"], "Жa ") == [font]
     assert fonts.select(["DejaVu Sans"], "自") is None  # the face has no glyph for it
     assert fonts.select(["Noto Sans"], "a") is None  # no face of the family: resvg decides
+    # Hebrew and Arabic: the face has them, but their shapers may ask it for other characters.
+    assert fonts.index()[0].has(ord("א")) and fonts.index()[0].has(ord("ب"))
+    assert fonts.select(["DejaVu Sans"], "א") is None
+    assert fonts.select(["DejaVu Sans"], "ب") is None
     # A font installed while the app runs is found once the next worker starts.
     (tmp_path / "more").mkdir()
     shutil.copy(dejavu[0], tmp_path / "more" / "b.ttf")
     fonts._refresh()  # what fonts.warm() runs on its thread
     more = str(tmp_path / "more" / "b.ttf")
-    assert set(fonts.select(["DejaVu Sans"], "a") or ()) == {font, more}  # in folder order
+    assert set(fonts.select(["DejaVu Sans"], "a") or ()) == {font, more}
     # A file this reader cannot read might be any family: text then gets every font.
     (tmp_path / "more" / "broken.ttf").write_bytes(b"\x00\x01\x00\x00 not really a font")
     fonts._refresh()

@@ -6,10 +6,11 @@ worker names what its drawing's text asks for (families and characters, read fro
 file) and the app answers from this index of the installed fonts:
 
 - when every face of every family the text names, and of the generic families' fonts, has a
-  glyph for every character of the text, the answer is those faces' files. resvg only looks a
-  family up among faces that carry its name, so no other face can be chosen; and with a glyph
-  for every character, shaping leaves no cluster without one, so resvg never falls back to
-  another face;
+  glyph for every character of the text, and the text is in scripts the shaper handles by its
+  default rules (Latin, Greek, Cyrillic, Armenian, punctuation, symbols), the answer is those
+  faces' files. resvg only looks a family up among faces that carry its name, so no other
+  face can be chosen; and with a glyph for every character, shaping leaves no cluster
+  without one, so resvg never falls back to another face;
 - otherwise the answer is "every font": resvg's fallback searches its whole font list for the
   first character of a cluster that has no glyph, and which face it finds depends on all of
   them (a combining mark the base font lacks sends it looking for the base letter).
@@ -43,6 +44,25 @@ _FAMILY_NAMES = (1, 16)
 # The character map the shaper (rustybuzz, as HarfBuzz) uses: the first of these it finds.
 _PREFERRED_MAPS = ((3, 0), (3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
 _SYMBOL_MAP = (3, 0)  # glyphs found with an offset: not read here
+# Subtable formats the shaper's reader knows (the first unknown one ends its list).
+_KNOWN_FORMATS = frozenset({0, 2, 4, 6, 8, 10, 12, 13, 14})
+# Characters the shaper handles by its default rules: Latin, Greek, Cyrillic and Armenian,
+# their combining marks, punctuation and symbols. Other scripts' shapers may ask a font for
+# characters that are not in the text (Thai and Lao split SARA AM, Indic scripts split vowel
+# signs, Arabic takes presentation forms from a font without shaping tables of its own), so
+# their text gets every font.
+_DEFAULT_SHAPED = (
+    (0x0000, 0x058F),
+    (0x1AB0, 0x1AFF),
+    (0x1D00, 0x1FFF),
+    (0x2000, 0x2BFF),
+    (0x2C60, 0x2C7F),
+    (0x2DE0, 0x2E7F),
+    (0xA640, 0xA69F),
+    (0xA720, 0xA7FF),
+    (0xFB00, 0xFB06),
+    (0xFE20, 0xFE2F),
+)
 # Past these, a request is answered with every font (as if there were no index); above the
 # worker's own limits (svgtext.py: 4,096 characters, 64 families, and the generic families).
 MAX_CHARS = 8192
@@ -68,18 +88,22 @@ class Face:
 def select(families: Iterable[str], chars: str) -> list[str] | None:
     """Return the font files (in resvg's order) for text in ``families`` and ``chars``.
 
-    None means every font: some character may need resvg's fallback.
+    None means every font: some character may need resvg's fallback, or the text is in a
+    script whose shaper may ask the font for characters the text does not have.
     """
+    codes = {ord(char) for char in chars}
+    if not all(any(low <= code <= high for low, high in _DEFAULT_SHAPED) for code in codes):
+        return None
     wanted = {name.strip().casefold() for name in families}
     # A face whose names could not be read might carry any of them.
     named = [face for face in index() if face.families & wanted or not face.readable]
-    codes = {ord(char) for char in chars}
     if not named or not all(face.has(code) for face in named for code in codes):
         return None
     return list(dict.fromkeys(face.path for face in named))
 
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # held while the fonts are read for the first time
+_refreshing = threading.Lock()  # one re-read at a time, beside the questions
 _faces: list[Face] | None = None
 # The font folders' modification times when the index was read: a font added or removed
 # changes its folder's.
@@ -88,9 +112,12 @@ _stamp: tuple[tuple[str, int], ...] = ()
 
 def index() -> list[Face]:
     """Return the installed faces in resvg's loading order (read once, then kept up to date)."""
+    faces = _faces
+    if faces is not None:
+        return faces
     with _lock:
         if _faces is None:
-            _read_all()
+            _read_all(_folders_stamp())
         assert _faces is not None
         return _faces
 
@@ -99,26 +126,33 @@ def warm() -> None:
     """Read the installed fonts, or read them again if a font folder changed, on a thread.
 
     Called whenever a worker is started, so the index is ready before its first question and
-    follows fonts installed or removed while the app runs.
+    follows fonts installed or removed while the app runs. Questions meanwhile get the index
+    as it was.
     """
-    if not _lock.locked():
-        threading.Thread(target=_refresh, name="font-index", daemon=True).start()
+    threading.Thread(target=_refresh, name="font-index", daemon=True).start()
 
 
 def _refresh() -> None:
     """Read the fonts if never read or if a font folder changed since."""
-    with _lock:
-        if _faces is None or _folders_stamp() != _stamp:
-            _read_all()
+    if not _refreshing.acquire(blocking=False):
+        return
+    try:
+        stamp = _folders_stamp()
+        if _faces is None:
+            index()
+        elif stamp != _stamp:
+            _read_all(stamp)
+    finally:
+        _refreshing.release()
 
 
-def _read_all() -> None:
-    """Read every installed font (the caller holds the lock)."""
+def _read_all(stamp: tuple[tuple[str, int], ...]) -> None:
+    """Read every installed font, then put the new index in place of the old one."""
     global _faces, _stamp
-    _stamp = _folders_stamp()
     seen: set[str] = set()
-    _faces = [face for folder in FONT_DIRS for face in _read_folder(folder, seen)]
-    log.info("font index: %d faces", len(_faces))
+    faces = [face for folder in FONT_DIRS for face in _read_folder(folder, seen)]
+    _faces, _stamp = faces, stamp
+    log.info("font index: %d faces", len(faces))
 
 
 def _folders_stamp() -> tuple[tuple[str, int], ...]:
@@ -153,7 +187,8 @@ def _read_folder(folder: str, seen: set[str]) -> list[Face]:
     for entry in entries:
         try:
             if entry.is_file():
-                if entry.name.rpartition(".")[2] in _EXTENSIONS:
+                stem, _dot, extension = entry.name.rpartition(".")
+                if stem and extension in _EXTENSIONS:  # ".ttf" alone has no extension
                     faces.extend(_read_file(entry.path))
             elif entry.is_dir():
                 faces.extend(_read_folder(entry.path, seen))
@@ -216,30 +251,41 @@ def _family_names(data: mmap.mmap, start: int) -> frozenset[str]:
 def _character_map(
     data: mmap.mmap, start: int, glyph_count: int, ranges: list[tuple[int, int]]
 ) -> None:
-    """Add the ranges the shaper's character map gives a real glyph (none if not read here)."""
+    """Add the ranges the shaper's character map gives a real glyph (none if unsure).
+
+    The shaper's reader stops at the first subtable it cannot read, and looks characters up
+    by binary search: a map with a subtable of unknown kind, or with segments out of order,
+    counts as giving no glyph at all.
+    """
     (count,) = struct.unpack_from(">H", data, start + 2)
     maps = {}
     for number in range(count):
         platform, encoding, where = struct.unpack_from(">HHI", data, start + 4 + 8 * number)
+        (kind,) = struct.unpack_from(">H", data, start + where)
+        if kind not in _KNOWN_FORMATS:
+            return
         maps.setdefault((platform, encoding), start + where)
     chosen = next((key for key in _PREFERRED_MAPS if key in maps), None)
     if chosen is None or chosen == _SYMBOL_MAP:
         return
     table = maps[chosen]
     (kind,) = struct.unpack_from(">H", data, table)
+    found: list[tuple[int, int]] = []
     if kind == 4:
-        _format_4(data, table, glyph_count, ranges)
+        _format_4(data, table, glyph_count, found)
     elif kind in (12, 13):
-        _format_12(data, table, glyph_count, ranges, many_to_one=kind == 13)
+        _format_12(data, table, glyph_count, found, many_to_one=kind == 13)
+    ranges.extend(found)
 
 
 def _format_4(data: mmap.mmap, table: int, glyph_count: int, ranges: list[tuple[int, int]]) -> None:
     """Segments of the Basic Multilingual Plane, some of them through a glyph array.
 
-    The shaper's reader computes these glyphs as signed 16-bit sums: above 0x7FFF it finds
-    none, so neither does this one.
+    The shaper's reader computes these glyphs as signed 16-bit sums (above 0x7FFF it finds
+    none) and a glyph array position as a 16-bit sum from the subtable's start.
     """
     limit = min(glyph_count, 0x8000)
+    (length,) = struct.unpack_from(">H", data, table + 2)
     (doubled,) = struct.unpack_from(">H", data, table + 6)
     segments = doubled // 2
     ends = struct.unpack_from(f">{segments}H", data, table + 14)
@@ -247,30 +293,41 @@ def _format_4(data: mmap.mmap, table: int, glyph_count: int, ranges: list[tuple[
     deltas = struct.unpack_from(f">{segments}H", data, table + 16 + 2 * doubled)
     offsets_at = table + 16 + 3 * doubled
     offsets = struct.unpack_from(f">{segments}H", data, offsets_at)
+    if any(a > b for a, b in zip(starts, ends, strict=True)) or any(
+        ends[n] >= starts[n + 1] for n in range(segments - 1)
+    ):
+        return  # out of order: a binary search would not find what this walk finds
     for number, (first, last, delta, offset) in enumerate(
         zip(starts, ends, deltas, offsets, strict=True)
     ):
-        if first > last or first == 0xFFFF:
+        if first == 0xFFFF or offset == 0xFFFF:
             continue
         if offset == 0:
-            ranges.extend(_direct(first, last, (first + delta) % 0x10000, limit))
+            ranges.extend(_consecutive(first, last, (first + delta) % 0x10000, limit, wraps=True))
             continue
         for char in range(first, last + 1):
-            # Counted from this segment's offset entry; the reader wraps it at 16 bits,
-            # so a position past that is left out rather than guessed.
-            position = 2 * number + offset + 2 * (char - first)
-            if position > 0xFFFF or offsets_at + position + 2 > len(data):
-                break
-            (glyph,) = struct.unpack_from(">H", data, offsets_at + position)
+            position = offsets_at - table + 2 * number + offset + 2 * (char - first)
+            if position + 2 > min(length, 0x10000):
+                break  # past the subtable, or where the reader's sum wraps: left out
+            (glyph,) = struct.unpack_from(">H", data, table + position)
             if glyph and 0 < (glyph + delta) % 0x10000 < limit:
                 ranges.append((char, char))
 
 
-def _direct(first: int, last: int, glyph: int, limit: int) -> list[tuple[int, int]]:
-    """Return the characters first..last mapped to glyph, glyph + 1 … (mod 2**16) below limit."""
+def _consecutive(
+    first: int, last: int, glyph: int, limit: int, *, wraps: bool
+) -> list[tuple[int, int]]:
+    """Return the characters first..last mapped to glyph, glyph + 1 … that are below limit.
+
+    In a format 4 segment the glyph numbers wrap past 0xFFFF to 0; in a format 12 group the
+    reader gives nothing past 0xFFFF.
+    """
     found = []
-    wrap = first + 0x10000 - glyph  # the character whose glyph number wraps to 0
-    for low, low_glyph, high in ((first, glyph, min(last, wrap - 1)), (wrap, 0, last)):
+    wrap = first + 0x10000 - glyph  # the character whose glyph number would be 0x10000
+    pieces = [(first, glyph, min(last, wrap - 1))]
+    if wraps:
+        pieces.append((wrap, 0, last))
+    for low, low_glyph, high in pieces:
         start = low + max(0, 1 - low_glyph)  # glyph 0 is .notdef
         end = min(high, low + limit - 1 - low_glyph)
         if start <= end:
@@ -289,14 +346,17 @@ def _format_12(
     """Groups of consecutive characters (format 12) or groups sharing one glyph (format 13)."""
     (groups,) = struct.unpack_from(">I", data, table + 12)
     values = struct.unpack_from(f">{3 * groups}I", data, table + 16)
-    for first, last, glyph in zip(values[0::3], values[1::3], values[2::3], strict=True):
-        if first > last:
-            continue
+    firsts, lasts = values[0::3], values[1::3]
+    if any(a > b for a, b in zip(firsts, lasts, strict=True)) or any(
+        lasts[n] >= firsts[n + 1] for n in range(groups - 1)
+    ):
+        return  # out of order: a binary search would not find what this walk finds
+    for first, last, glyph in zip(firsts, lasts, values[2::3], strict=True):
         if many_to_one:
             if 0 < glyph < glyph_count:
                 ranges.append((first, last))
         elif glyph < glyph_count:
-            ranges.extend(_direct(first, last, glyph, glyph_count))
+            ranges.extend(_consecutive(first, last, glyph, glyph_count, wraps=False))
 
 
 def _merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:

@@ -17,6 +17,7 @@ from lxml import etree
 SVG = "http://www.w3.org/2000/svg"
 _FAMILY = re.compile(r"font-family\s*:\s*([^;}]*)", re.I)
 _SHORTHAND = re.compile(r"(?<![-\w])font\s*:", re.I)
+_WHITESPACE = {9: " ", 10: " ", 13: " "}
 MAX_CHARS = 4096
 MAX_FAMILIES = 64
 
@@ -31,6 +32,7 @@ def fonts_needed(svg: bytes) -> tuple[list[str], str] | None:
     chars = {" "}
     for text in texts:
         for piece in text.itertext():
+            piece = piece.translate(_WHITESPACE)  # resvg shapes tabs and newlines as spaces
             chars.update(piece, piece.upper(), piece.lower())
     families: set[str] = set()
     for element in root.iter(etree.Element):
