@@ -270,12 +270,10 @@ def _character_map(
         return
     table = maps[chosen]
     (kind,) = struct.unpack_from(">H", data, table)
-    found: list[tuple[int, int]] = []
     if kind == 4:
-        _format_4(data, table, glyph_count, found)
+        _format_4(data, table, glyph_count, ranges)
     elif kind in (12, 13):
-        _format_12(data, table, glyph_count, found, many_to_one=kind == 13)
-    ranges.extend(found)
+        _format_12(data, table, glyph_count, ranges, many_to_one=kind == 13)
 
 
 def _format_4(data: mmap.mmap, table: int, glyph_count: int, ranges: list[tuple[int, int]]) -> None:
